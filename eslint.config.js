@@ -1,0 +1,22 @@
+import js from "@eslint/js";
+import tseslint from "typescript-eslint";
+
+export default tseslint.config(
+  { ignores: ["node_modules/", ".wrangler/", "dist/", "public/docs/vendor/", "worker-configuration.d.ts", "bench/results/"] },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  {
+    rules: {
+      "@typescript-eslint/no-unused-vars": ["error", { argsIgnorePattern: "^_", varsIgnorePattern: "^_" }],
+      "@typescript-eslint/consistent-type-imports": ["error", { fixStyle: "inline-type-imports", disallowTypeAnnotations: false }],
+      eqeqeq: ["error", "smart"],
+      "no-console": ["error", { allow: ["log", "warn", "error"] }],
+    },
+  },
+  {
+    files: ["scripts/**/*.mjs", "bench/**/*.mjs", "public/**/*.js"],
+    languageOptions: {
+      globals: { console: "readonly", process: "readonly", window: "readonly", SwaggerUIBundle: "readonly", URL: "readonly", fetch: "readonly", setTimeout: "readonly", clearTimeout: "readonly", performance: "readonly", AbortController: "readonly" },
+    },
+  },
+);

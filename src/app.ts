@@ -1,0 +1,73 @@
+import { requestId } from "hono/request-id";
+import { timing } from "hono/timing";
+import { methodNotAllowed } from "hono/method-not-allowed";
+import { VERSION } from "./features/meta/meta.handlers";
+import { metaRoutes } from "./features/meta/meta.index";
+import { preferredLanguage } from "./lib/i18n";
+import { BEARER_AUTH, createRouter } from "./lib/openapi";
+import { limitBody, requireJsonBody } from "./middleware/body";
+import { methodNotAllowedProblem, notFound, onError } from "./middleware/errors";
+import { observe } from "./middleware/observe";
+import { corsFromConfig, securityHeaders } from "./middleware/security";
+
+export const OPENAPI_INFO = {
+  title: "MapleStorage API",
+  version: VERSION,
+  description:
+    "MapleStory data from the NEXON Open API, cached at the edge: whole character profiles in one call, " +
+    "user accounts with JWT sessions, a user's own NEXON accounts and history, and progress tracking. " +
+    "Errors are RFC 9457 problem details (application/problem+json) with a stable `code`.",
+};
+
+/** Builds the whole API: cross-cutting middleware once, then every feature's routes. */
+export function createApp() {
+  const app = createRouter();
+
+  // Order matters: the request id and language exist before anything can fail,
+  // so every problem carries them; observe wraps everything it measures.
+  app.use(
+    "*",
+    requestId({ limitLength: 128 }),
+    async (c, next) => {
+      c.set("language", preferredLanguage(c.req.header("accept-language")));
+      await next();
+    },
+    timing({ autoEnd: true }),
+    observe,
+    securityHeaders,
+    corsFromConfig,
+    limitBody,
+    requireJsonBody,
+  );
+  app.use("*", methodNotAllowed({ app, onMethodNotAllowed: methodNotAllowedProblem }));
+
+  app.route("/", metaRoutes);
+
+  app.openAPIRegistry.registerComponent("securitySchemes", BEARER_AUTH, {
+    type: "http",
+    scheme: "bearer",
+    bearerFormat: "JWT",
+    description: "An access token from POST /v1/auth/token.",
+  });
+  app.doc31("/openapi.json", (c) => ({
+    openapi: "3.1.0",
+    info: OPENAPI_INFO,
+    servers: [{ url: new URL(c.req.url).origin }],
+    tags: [
+      { name: "Meta", description: "Health and documentation" },
+      { name: "Auth", description: "Accounts and sessions" },
+      { name: "Me", description: "The signed-in user's own data" },
+      { name: "Characters", description: "Public character data" },
+      { name: "Guilds", description: "Public guild data" },
+      { name: "Rankings", description: "Public rankings" },
+      { name: "Notices", description: "Official notices" },
+      { name: "Tracking", description: "Tracked characters and progress" },
+    ],
+  }));
+
+  app.notFound(notFound);
+  app.onError(onError);
+  return app;
+}
+
+export type App = ReturnType<typeof createApp>;

@@ -1,0 +1,105 @@
+import { z } from "zod";
+import type { Bindings } from "./env";
+import { log } from "./lib/logging";
+import { ProblemError } from "./lib/problem";
+
+const intVar = (fallback: number, min: number, max: number) =>
+  z.coerce.number().int().min(min).max(max).default(fallback);
+
+const base64Key32 = z.string().refine((value) => {
+  try {
+    return atob(value).length === 32;
+  } catch {
+    return false;
+  }
+}, "must be 32 bytes, base64-encoded");
+
+const ConfigSchema = z
+  .object({
+    ENVIRONMENT: z.enum(["development", "test", "production"]).default("development"),
+    NEXON_API_BASE_URL: z.union([z.literal("sample"), z.url({ protocol: /^https?$/ })]),
+    NEXON_RPS: intVar(5, 1, 500),
+    CORS_ALLOWED_ORIGINS: z.string().default(""),
+    ACCESS_TOKEN_TTL_SECONDS: intVar(900, 60, 86_400),
+    REFRESH_TOKEN_TTL_SECONDS: intVar(1_209_600, 3_600, 7_776_000),
+    LOGIN_MAX_FAILURES_PER_USERNAME: intVar(5, 1, 1_000),
+    LOGIN_MAX_FAILURES_PER_CLIENT: intVar(30, 1, 10_000),
+    LOGIN_FAILURE_WINDOW_SECONDS: intVar(900, 60, 86_400),
+    MAPLESTORY_API_KEY: z.string().min(1).optional(),
+    JWT_SECRET: z.string().min(32, "must be at least 32 characters"),
+    JWT_SECRET_PREVIOUS: z.string().min(32, "must be at least 32 characters").optional(),
+    ENCRYPTION_KEY: base64Key32,
+  })
+  .superRefine((env, ctx) => {
+    // The sample upstream must be chosen on purpose, never by a production deploy.
+    if (env.NEXON_API_BASE_URL === "sample" && env.ENVIRONMENT === "production") {
+      ctx.addIssue({ code: "custom", path: ["NEXON_API_BASE_URL"], message: "sample data is not allowed in production" });
+    }
+    if (env.NEXON_API_BASE_URL !== "sample" && !env.MAPLESTORY_API_KEY) {
+      ctx.addIssue({ code: "custom", path: ["MAPLESTORY_API_KEY"], message: "is required for the real upstream" });
+    }
+  });
+
+export interface Config {
+  environment: "development" | "test" | "production";
+  nexon: { baseUrl: string; useSample: boolean; apiKey: string; rps: number };
+  corsAllowedOrigins: string[];
+  tokens: { accessTtlSeconds: number; refreshTtlSeconds: number; jwtSecret: string; jwtSecretPrevious?: string };
+  encryptionKey: string;
+  loginThrottle: { perUsername: number; perClient: number; windowSeconds: number };
+}
+
+/** Empty strings from `.dev.vars` or the dashboard mean "not set". */
+function withoutEmpty(env: Bindings): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(env).filter(([, v]) => v !== ""));
+}
+
+export function parseCorsOrigins(raw: string | undefined): string[] {
+  return (raw ?? "")
+    .split(",")
+    .map((o) => o.trim())
+    .filter((o) => o.length > 0 && o !== "*");
+}
+
+const cache = new WeakMap<object, Config>();
+
+/**
+ * Validated config for this isolate's env. A missing or bad setting logs the
+ * setting's name (never its value) and answers 500 MISCONFIGURED, so a bad deploy
+ * shows up as clear errors instead of a crash loop.
+ */
+export function getConfig(env: Bindings): Config {
+  const hit = cache.get(env);
+  if (hit) return hit;
+  const parsed = ConfigSchema.safeParse(withoutEmpty(env));
+  if (!parsed.success) {
+    const settings = parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`);
+    log("error", "config_invalid", { settings });
+    throw new ProblemError("MISCONFIGURED");
+  }
+  const v = parsed.data;
+  const config: Config = {
+    environment: v.ENVIRONMENT,
+    nexon: {
+      baseUrl: v.NEXON_API_BASE_URL.replace(/\/+$/, ""),
+      useSample: v.NEXON_API_BASE_URL === "sample",
+      apiKey: v.MAPLESTORY_API_KEY ?? "",
+      rps: v.NEXON_RPS,
+    },
+    corsAllowedOrigins: parseCorsOrigins(v.CORS_ALLOWED_ORIGINS),
+    tokens: {
+      accessTtlSeconds: v.ACCESS_TOKEN_TTL_SECONDS,
+      refreshTtlSeconds: v.REFRESH_TOKEN_TTL_SECONDS,
+      jwtSecret: v.JWT_SECRET,
+      jwtSecretPrevious: v.JWT_SECRET_PREVIOUS,
+    },
+    encryptionKey: v.ENCRYPTION_KEY,
+    loginThrottle: {
+      perUsername: v.LOGIN_MAX_FAILURES_PER_USERNAME,
+      perClient: v.LOGIN_MAX_FAILURES_PER_CLIENT,
+      windowSeconds: v.LOGIN_FAILURE_WINDOW_SECONDS,
+    },
+  };
+  cache.set(env, config);
+  return config;
+}

@@ -1,0 +1,34 @@
+import type { RequestIdVariables } from "hono/request-id";
+import type { TimingVariables } from "hono/timing";
+
+/** Worker secrets: set with `wrangler secret put`, locally from `.dev.vars`. */
+export interface Secrets {
+  MAPLESTORY_API_KEY?: string;
+  JWT_SECRET?: string;
+  JWT_SECRET_PREVIOUS?: string;
+  ENCRYPTION_KEY?: string;
+}
+
+export type Bindings = CloudflareBindings & Secrets;
+
+/** Per-request bookkeeping read by the request log, metrics and Server-Timing. */
+export interface RequestStats {
+  cacheMs: number;
+  upstreamMs: number;
+  upstreamCalls: number;
+  /** HIT | MISS | STALE | BYPASS once a cacheable route has answered. */
+  cacheStatus?: string;
+  userId?: string;
+}
+
+export type Language = "en" | "ko";
+
+export interface Variables extends RequestIdVariables, TimingVariables {
+  language: Language;
+  stats: RequestStats;
+}
+
+export interface AppEnv {
+  Bindings: Bindings;
+  Variables: Variables;
+}

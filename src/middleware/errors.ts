@@ -1,0 +1,60 @@
+import type { Context, ErrorHandler, NotFoundHandler } from "hono";
+import { HTTPException } from "hono/http-exception";
+import type { AppEnv } from "../env";
+import { describeError, log } from "../lib/logging";
+import { ProblemError, problemBody, type ProblemCode } from "../lib/problem";
+
+const HTTP_EXCEPTION_CODES: Record<number, ProblemCode> = {
+  400: "VALIDATION_FAILED",
+  401: "UNAUTHENTICATED",
+  403: "FORBIDDEN",
+  404: "NOT_FOUND",
+  405: "METHOD_NOT_ALLOWED",
+  413: "PAYLOAD_TOO_LARGE",
+  415: "UNSUPPORTED_MEDIA_TYPE",
+  429: "RATE_LIMITED",
+};
+
+/** Turns anything thrown into a ProblemError; unknown errors become INTERNAL and are logged. */
+export function toProblem(err: unknown, c: Context<AppEnv>): ProblemError {
+  if (err instanceof ProblemError) return err;
+  if (err instanceof HTTPException && HTTP_EXCEPTION_CODES[err.status]) {
+    const code = HTTP_EXCEPTION_CODES[err.status]!;
+    if (code === "VALIDATION_FAILED") {
+      // Hono's JSON validator says "Malformed JSON in request body".
+      return new ProblemError(code, {
+        detail: { en: "The request body is not valid JSON.", ko: "요청 본문이 올바른 JSON이 아닙니다." },
+        errors: [{ path: "body", message: err.message || "Malformed JSON" }],
+      });
+    }
+    return new ProblemError(code);
+  }
+  log("error", "unhandled_error", { request_id: c.get("requestId"), path: c.req.path, ...describeError(err) });
+  return new ProblemError("INTERNAL");
+}
+
+export function problemResponse(c: Context<AppEnv>, err: ProblemError): Response {
+  const body = problemBody(err, c.get("language") ?? "en", c.get("requestId") ?? "");
+  return c.body(JSON.stringify(body), err.status as 400, {
+    ...err.headers,
+    "Content-Type": "application/problem+json; charset=utf-8",
+    "Cache-Control": "no-store",
+  });
+}
+
+export const onError: ErrorHandler<AppEnv> = (err, c) => problemResponse(c, toProblem(err, c));
+
+export const notFound: NotFoundHandler<AppEnv> = (c) => problemResponse(c, new ProblemError("NOT_FOUND"));
+
+export function methodNotAllowedProblem(c: Context<AppEnv>, methods: string[]): Response {
+  return problemResponse(
+    c,
+    new ProblemError("METHOD_NOT_ALLOWED", {
+      detail: {
+        en: `This address accepts only ${methods.join(", ")}.`,
+        ko: `이 주소는 ${methods.join(", ")} 메서드만 지원합니다.`,
+      },
+      headers: { Allow: methods.join(", ") },
+    }),
+  );
+}

@@ -1,0 +1,164 @@
+import { createExecutionContext, waitOnExecutionContext } from "cloudflare:test";
+import { env } from "cloudflare:workers";
+import { z } from "@hono/zod-openapi";
+import { createRoute } from "@hono/zod-openapi";
+import { afterEach, describe, expect, it, vi } from "vitest";
+import { createApp } from "../src/app";
+import { call, expectProblem, jsonInit } from "./helpers";
+
+/** An app with two extra routes: one that validates a JSON body, one that crashes. */
+function appWithProbeRoutes() {
+  const app = createApp();
+  app.openapi(
+    createRoute({
+      method: "post",
+      path: "/probe",
+      request: {
+        body: {
+          required: true,
+          content: { "application/json": { schema: z.object({ name: z.string().min(3), age: z.number().int() }) } },
+        },
+      },
+      responses: { 200: { description: "ok" } },
+    }),
+    (c) => c.json({ ok: true, name: c.req.valid("json").name }, 200),
+  );
+  app.get("/boom", () => {
+    throw new Error("db password is hunter2 at /src/secret.ts:12");
+  });
+  return app;
+}
+
+async function probe(path: string, init?: RequestInit) {
+  const ctx = createExecutionContext();
+  const res = await appWithProbeRoutes().fetch(new Request(`https://api.test${path}`, init), env, ctx);
+  await waitOnExecutionContext(ctx);
+  return res;
+}
+
+afterEach(() => vi.restoreAllMocks());
+
+describe("problem+json errors", () => {
+  it("answers an unknown route with 404 NOT_FOUND", async () => {
+    await expectProblem(await call("/v1/nothing-here"), 404, "NOT_FOUND");
+  });
+
+  it("answers a wrong method with 405 and an Allow header", async () => {
+    const res = await call("/health", { method: "DELETE" });
+    await expectProblem(res, 405, "METHOD_NOT_ALLOWED");
+    expect(res.headers.get("allow")).toContain("GET");
+  });
+
+  it("answers malformed JSON with 400 VALIDATION_FAILED", async () => {
+    const res = await probe("/probe", jsonInit("POST", '{"name": "abc",'));
+    const body = await expectProblem(res, 400, "VALIDATION_FAILED");
+    expect(body.errors).toEqual([expect.objectContaining({ path: "body" })]);
+  });
+
+  it("lists each invalid field for wrong types", async () => {
+    const res = await probe("/probe", jsonInit("POST", { name: "ab", age: "old" }));
+    const body = await expectProblem(res, 400, "VALIDATION_FAILED");
+    const paths = (body.errors as { path: string }[]).map((e) => e.path).sort();
+    expect(paths).toEqual(["body.age", "body.name"]);
+  });
+
+  it("accepts a valid body", async () => {
+    const res = await probe("/probe", jsonInit("POST", { name: "abc", age: 3 }));
+    expect(res.status).toBe(200);
+    expect(await res.json()).toEqual({ ok: true, name: "abc" });
+  });
+
+  it("answers a body over 64 KiB with 413", async () => {
+    const big = JSON.stringify({ name: "x".repeat(70 * 1024), age: 1 });
+    await expectProblem(await probe("/probe", jsonInit("POST", big)), 413, "PAYLOAD_TOO_LARGE");
+  });
+
+  it("answers an oversize body that lies about its length with 413", async () => {
+    const stream = new Blob(["{\"name\":\"" + "y".repeat(80 * 1024) + "\",\"age\":1}"]).stream();
+    const res = await probe("/probe", {
+      method: "POST",
+      headers: { "Content-Type": "application/json", "Transfer-Encoding": "chunked" },
+      body: stream,
+      duplex: "half",
+    } as RequestInit);
+    await expectProblem(res, 413, "PAYLOAD_TOO_LARGE");
+  });
+
+  it("answers a non-JSON body with 415", async () => {
+    const res = await probe("/probe", { method: "POST", headers: { "Content-Type": "text/plain" }, body: "name=abc" });
+    await expectProblem(res, 415, "UNSUPPORTED_MEDIA_TYPE");
+  });
+
+  it("turns a thrown error into 500 INTERNAL without leaking it", async () => {
+    const errors = vi.spyOn(console, "error").mockImplementation(() => {});
+    const res = await probe("/boom");
+    const body = await expectProblem(res, 500, "INTERNAL");
+    const text = JSON.stringify(body);
+    expect(text).not.toContain("hunter2");
+    expect(text).not.toContain("secret.ts");
+    expect(errors).toHaveBeenCalled();
+  });
+});
+
+describe("language of details", () => {
+  it("answers in Korean when Accept-Language prefers ko", async () => {
+    const body = await expectProblem(
+      await call("/v1/nothing-here", { headers: { "Accept-Language": "ko-KR,ko;q=0.9,en;q=0.5" } }),
+      404,
+      "NOT_FOUND",
+    );
+    expect(body.detail).toMatch(/[가-힣]/);
+  });
+
+  it("answers in English otherwise", async () => {
+    for (const header of [undefined, "en-US", "fr-FR,en;q=0.5", "en;q=0.9,ko;q=0.3"]) {
+      const body = await expectProblem(
+        await call("/v1/nothing-here", { headers: header ? { "Accept-Language": header } : {} }),
+        404,
+        "NOT_FOUND",
+      );
+      expect(body.detail).not.toMatch(/[가-힣]/);
+    }
+  });
+});
+
+describe("headers on every response", () => {
+  const paths = ["/health", "/openapi.json", "/v1/nothing-here"];
+
+  it.each(paths)("%s carries request id, security headers and Server-Timing", async (path) => {
+    const res = await call(path);
+    expect(res.headers.get("x-request-id")).toMatch(/^[\w-]+$/);
+    expect(res.headers.get("strict-transport-security")).toContain("max-age=");
+    expect(res.headers.get("x-content-type-options")).toBe("nosniff");
+    expect(res.headers.get("x-frame-options")).toBe("DENY");
+    expect(res.headers.get("content-security-policy")).toBe("default-src 'none'; frame-ancestors 'none'");
+    expect(res.headers.get("x-powered-by")).toBeNull();
+    const timing = res.headers.get("server-timing") ?? "";
+    for (const metric of ["total", "cache", "upstream"]) expect(timing).toMatch(new RegExp(`(^|,\\s*)${metric};dur=`));
+  });
+
+  it("keeps a sane caller request id and replaces an unsafe one", async () => {
+    const kept = await call("/health", { headers: { "X-Request-Id": "abc-123_XYZ" } });
+    expect(kept.headers.get("x-request-id")).toBe("abc-123_XYZ");
+    const replaced = await call("/health", { headers: { "X-Request-Id": "bad id<script>" } });
+    expect(replaced.headers.get("x-request-id")).not.toBe("bad id<script>");
+    expect(replaced.headers.get("x-request-id")).toMatch(/^[\w-]+$/);
+  });
+
+  it("allows CORS only for configured origins", async () => {
+    const allowed = await call("/health", { headers: { Origin: "https://app.example.com" } });
+    expect(allowed.headers.get("access-control-allow-origin")).toBe("https://app.example.com");
+    expect(allowed.headers.get("access-control-allow-credentials")).toBe("true");
+    const denied = await call("/health", { headers: { Origin: "https://evil.example.com" } });
+    expect(denied.headers.get("access-control-allow-origin")).toBeNull();
+  });
+
+  it("writes one structured log line per request", async () => {
+    const logs = vi.spyOn(console, "log").mockImplementation(() => {});
+    await call("/health", { headers: { "X-Request-Id": "log-check-1" } });
+    const lines = logs.mock.calls.map((args) => JSON.parse(String(args[0]))).filter((l) => l.event === "request");
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatchObject({ request_id: "log-check-1", method: "GET", route: "/health", status: 200 });
+    expect(typeof lines[0].duration_ms).toBe("number");
+  });
+});

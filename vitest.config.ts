@@ -1,0 +1,50 @@
+import { cloudflareTest, readD1Migrations } from "@cloudflare/vitest-plugin";
+import { defineConfig } from "vitest/config";
+
+// Two projects: `workers` runs inside workerd with real local D1, KV, Cache API and
+// rate limiters (almost everything); `node` runs what needs Node itself (OpenAPI
+// validation and client generation use code generation that workerd forbids).
+export default defineConfig(async () => {
+  const migrations = await readD1Migrations("./migrations");
+  return {
+    test: {
+      projects: [
+        {
+          plugins: [
+            cloudflareTest({
+              wrangler: { configPath: "./wrangler.toml" },
+              miniflare: {
+                // Test-only values, fixed so tests are repeatable; never used anywhere deployed.
+                bindings: {
+                  ENVIRONMENT: "test",
+                  NEXON_API_BASE_URL: "https://nexon.test",
+                  MAPLESTORY_API_KEY: "test-service-key",
+                  JWT_SECRET: "test-jwt-secret-0123456789abcdef0123456789",
+                  ENCRYPTION_KEY: "MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY=",
+                  CORS_ALLOWED_ORIGINS: "https://app.example.com",
+                  NEXON_RPS: "50",
+                  TEST_MIGRATIONS: migrations,
+                },
+              },
+            }),
+          ],
+          test: {
+            name: "workers",
+            silent: "passed-only",
+            include: ["src/**/*.test.ts", "test/**/*.test.ts"],
+            exclude: ["test/node/**"],
+            setupFiles: ["./test/setup.ts"],
+          },
+        },
+        {
+          test: {
+            name: "node",
+            silent: "passed-only",
+            environment: "node",
+            include: ["test/node/**/*.test.ts"],
+          },
+        },
+      ],
+    },
+  };
+});
