@@ -1,0 +1,114 @@
+import { createRoute, z } from "@hono/zod-openapi";
+import { problemResponses, ProblemSchema } from "../../lib/openapi";
+import { bodySchemaFor, SECTION_NAMES, SECTIONS, type EndpointDef } from "../../upstream/endpoints";
+import { characterNameParam, dateParam, ocidParam, skillGradeParam } from "../../upstream/params";
+
+const UPSTREAM_ERRORS = [400, 404, 429, 500, 502, 503, 504] as const;
+
+export const SectionNameSchema = z.enum(SECTION_NAMES).openapi("SectionName");
+
+const pascal = (name: string) => name.replace(/(^|-)(\w)/g, (_, __, ch: string) => ch.toUpperCase());
+
+export const lookupRoute = createRoute({
+  method: "get",
+  path: "/v1/characters/lookup",
+  tags: ["Characters"],
+  operationId: "lookupCharacter",
+  summary: "Find a character's ocid by name",
+  request: { query: z.object({ name: characterNameParam }) },
+  responses: {
+    200: {
+      description: "The character's ocid",
+      content: {
+        "application/json": {
+          schema: z.object({ ocid: z.string(), character_name: z.string() }).openapi("CharacterLookup"),
+        },
+      },
+    },
+    ...problemResponses(...UPSTREAM_ERRORS),
+  },
+});
+
+/** One route per section, derived from the endpoint table, each with its own response schema. */
+export function sectionRoute(def: EndpointDef) {
+  const isSkill = def.params.character_skill_grade !== undefined;
+  return createRoute({
+    method: "get",
+    path: `/v1/characters/{ocid}/${def.name}`,
+    tags: ["Characters"],
+    operationId: `getCharacter${pascal(def.name)}`,
+    summary: `Character section: ${def.name}`,
+    description:
+      `The upstream \`${def.path}\` body, unchanged. ` +
+      (def.date.kind === "snapshot" ? `Dated data exists from ${def.date.earliest}. ` : "") +
+      "A day without data is 404 NO_DATA; an unknown ocid is 404 CHARACTER_NOT_FOUND.",
+    request: {
+      params: z.object({ ocid: ocidParam }),
+      query: z.object({
+        date: dateParam.optional(),
+        ...(isSkill ? { grade: skillGradeParam } : {}),
+      }),
+    },
+    responses: {
+      200: { description: `The ${def.name} section`, content: { "application/json": { schema: bodySchemaFor(def) } } },
+      ...problemResponses(...UPSTREAM_ERRORS),
+    },
+  });
+}
+
+export const SECTION_ROUTES = SECTIONS.map((def) => ({ def, route: sectionRoute(def) }));
+
+const sectionsQuery = z
+  .string()
+  .max(1000)
+  .optional()
+  .openapi({
+    description:
+      "Comma-separated section names; `skill:<grade>` for a skill grade (e.g. `basic,stat,skill:6`). " +
+      "Default: every section except skill that exists on the asked date.",
+    example: "basic,stat,item-equipment,skill:6",
+  });
+
+const ProfileSchema = z
+  .object({
+    ocid: z.string(),
+    date: z.string().nullable().openapi({ description: "The asked day, or null for the latest data" }),
+    fetched_at: z.string().openapi({ description: "When this answer was assembled (ISO 8601)" }),
+    sections: z
+      .object(Object.fromEntries(SECTIONS.map((def) => [def.name, bodySchemaFor(def).nullable().optional()])))
+      .catchall(z.unknown())
+      .openapi({ description: "Each requested section's body, or null when it failed (see errors)" }),
+    errors: z.record(z.string(), ProblemSchema).openapi({ description: "Problems of the sections that failed" }),
+  })
+  .openapi("CharacterProfile");
+
+const profileResponses = {
+  200: { description: "The requested sections", content: { "application/json": { schema: ProfileSchema } } },
+  ...problemResponses(...UPSTREAM_ERRORS),
+};
+
+export const profileRoute = createRoute({
+  method: "get",
+  path: "/v1/characters/{ocid}",
+  tags: ["Characters"],
+  operationId: "getCharacterProfile",
+  summary: "Many sections of a character in one call",
+  description:
+    "Fetches every requested section concurrently (about one upstream round trip). One failing section does not " +
+    "fail the call; when all fail the same way the call answers with that error, and with 502 when all fail upstream.",
+  request: { params: z.object({ ocid: ocidParam }), query: z.object({ sections: sectionsQuery, date: dateParam.optional() }) },
+  responses: profileResponses,
+});
+
+export const profileByNameRoute = createRoute({
+  method: "get",
+  path: "/v1/characters/by-name/{name}",
+  tags: ["Characters"],
+  operationId: "getCharacterProfileByName",
+  summary: "A character's sections by name (resolves the ocid first)",
+  request: {
+    params: z.object({ name: characterNameParam }),
+    query: z.object({ sections: sectionsQuery, date: dateParam.optional() }),
+  },
+  responses: profileResponses,
+});

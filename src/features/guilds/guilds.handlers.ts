@@ -1,0 +1,32 @@
+import type { RouteHandler } from "@hono/zod-openapi";
+import { loadPublic } from "../../cache/load";
+import { respondLoaded } from "../../cache/respond";
+import type { AppEnv } from "../../env";
+import { ProblemError } from "../../lib/problem";
+import { isEmptyBody } from "../../upstream/client";
+import { resolveDate } from "../../upstream/dates";
+import { endpoint } from "../../upstream/endpoints";
+import type { guildBasicRoute, guildLookupRoute } from "./guilds.routes";
+
+const guildIdEndpoint = endpoint("identity", "guild");
+const guildBasicEndpoint = endpoint("guild", "basic");
+
+const unknownGuild = () =>
+  new ProblemError("NOT_FOUND", { detail: { en: "No guild with that name in that world.", ko: "해당 월드에 그 이름의 길드가 없습니다." } });
+
+export const lookupGuild: RouteHandler<typeof guildLookupRoute, AppEnv> = async (c) => {
+  const { name, world_name } = c.req.valid("query");
+  const loaded = await loadPublic(c, { def: guildIdEndpoint, params: { guild_name: name, world_name } });
+  // An unknown name in a real world is a 200 without an id upstream.
+  const id = loaded.body.oguild_id;
+  if (typeof id !== "string" || id.length === 0) throw unknownGuild();
+  return respondLoaded(c, loaded, { oguild_id: id, guild_name: name, world_name }) as never;
+};
+
+export const getGuild: RouteHandler<typeof guildBasicRoute, AppEnv> = async (c) => {
+  const { oguild_id } = c.req.valid("param");
+  const date = resolveDate(guildBasicEndpoint.date, c.req.valid("query").date, Date.now());
+  const loaded = await loadPublic(c, { def: guildBasicEndpoint, params: { oguild_id }, date });
+  if (isEmptyBody(loaded.body)) throw new ProblemError("NO_DATA", { detail: { en: "There is no data for this guild on that date.", ko: "해당 날짜에 이 길드의 데이터가 없습니다." } });
+  return respondLoaded(c, loaded) as never;
+};

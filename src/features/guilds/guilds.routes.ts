@@ -1,0 +1,37 @@
+import { createRoute, z } from "@hono/zod-openapi";
+import { problemResponses } from "../../lib/openapi";
+import { bodySchemaFor, endpoint } from "../../upstream/endpoints";
+import { dateParam, guildNameParam, oguildIdParam, worldNameParam } from "../../upstream/params";
+
+export const guildLookupRoute = createRoute({
+  method: "get",
+  path: "/v1/guilds/lookup",
+  tags: ["Guilds"],
+  operationId: "lookupGuild",
+  summary: "Find a guild's id by name and world",
+  request: { query: z.object({ name: guildNameParam, world_name: worldNameParam }) },
+  responses: {
+    200: {
+      description: "The guild's id",
+      content: {
+        "application/json": {
+          schema: z.object({ oguild_id: z.string(), guild_name: z.string(), world_name: z.string() }).openapi("GuildLookup"),
+        },
+      },
+    },
+    ...problemResponses(400, 404, 429, 500, 502, 503, 504),
+  },
+});
+
+export const guildBasicRoute = createRoute({
+  method: "get",
+  path: "/v1/guilds/{oguild_id}",
+  tags: ["Guilds"],
+  operationId: "getGuild",
+  summary: "A guild's basic information",
+  request: { params: z.object({ oguild_id: oguildIdParam }), query: z.object({ date: dateParam.optional() }) },
+  responses: {
+    200: { description: "The upstream guild/basic body", content: { "application/json": { schema: bodySchemaFor(endpoint("guild", "basic")) } } },
+    ...problemResponses(400, 404, 429, 500, 502, 503, 504),
+  },
+});

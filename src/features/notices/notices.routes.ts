@@ -1,0 +1,45 @@
+import { createRoute, z } from "@hono/zod-openapi";
+import { problemResponses } from "../../lib/openapi";
+import { bodySchemaFor, endpointsIn } from "../../upstream/endpoints";
+import { NOTICE_TYPES } from "../../upstream/game-data";
+import { noticeIdParam } from "../../upstream/params";
+
+const noticeType = z.enum(NOTICE_TYPES).openapi({ description: "Which notice board" });
+const lists = endpointsIn("notice");
+const details = endpointsIn("notice-detail");
+
+export const noticeListRoute = createRoute({
+  method: "get",
+  path: "/v1/notices",
+  tags: ["Notices"],
+  operationId: "listNotices",
+  summary: "The 20 most recent notices of a board",
+  request: { query: z.object({ type: noticeType.default("general") }) },
+  responses: {
+    200: {
+      description: "The upstream notice list body (its list field depends on the board)",
+      content: { "application/json": { schema: z.union(lists.map((d) => bodySchemaFor(d)) as never) } },
+    },
+    ...problemResponses(400, 429, 500, 502, 503, 504),
+  },
+});
+
+export const noticeDetailRoute = createRoute({
+  method: "get",
+  path: "/v1/notices/{type}/{notice_id}",
+  tags: ["Notices"],
+  operationId: "getNotice",
+  summary: "One notice (only while it is on its board's current list)",
+  request: { params: z.object({ type: noticeType, notice_id: noticeIdParam }) },
+  responses: {
+    200: {
+      description: "The upstream notice detail body, plus the notice_id asked for",
+      content: {
+        "application/json": {
+          schema: z.union(details.map((d) => bodySchemaFor(d).extend({ notice_id: z.number().int() })) as never),
+        },
+      },
+    },
+    ...problemResponses(400, 404, 429, 500, 502, 503, 504),
+  },
+});

@@ -1,0 +1,29 @@
+import { createRoute, z } from "@hono/zod-openapi";
+import { problemResponses } from "../../lib/openapi";
+import { bodySchemaFor, endpointsIn, type EndpointDef } from "../../upstream/endpoints";
+import { dateParam } from "../../upstream/params";
+
+/** Filters with a default (the upstream requires them; SPEC: default 0). */
+export const RANKING_DEFAULTS: Record<string, string> = { ranking_type: "0", difficulty: "0" };
+
+/** One route per ranking, its filters taken from the endpoint table under the upstream's names. */
+export function rankingRoute(def: EndpointDef) {
+  const filters = Object.fromEntries(Object.entries(def.params).map(([name, schema]) => [name, schema.optional()]));
+  return createRoute({
+    method: "get",
+    path: `/v1/rankings/${def.name}`,
+    tags: ["Rankings"],
+    operationId: `get${def.name[0]!.toUpperCase()}${def.name.slice(1)}Ranking`,
+    summary: `${def.name} ranking`,
+    description:
+      "The upstream ranking body (200 rows a page). `date` defaults to the latest published day " +
+      "(today's ranking appears at 08:30 KST); data exists from 2023-12-22.",
+    request: { query: z.object({ ...filters, date: dateParam.optional() }) },
+    responses: {
+      200: { description: `The ${def.name} ranking`, content: { "application/json": { schema: bodySchemaFor(def) } } },
+      ...problemResponses(400, 404, 429, 500, 502, 503, 504),
+    },
+  });
+}
+
+export const RANKING_ROUTES = endpointsIn("ranking").map((def) => ({ def, route: rankingRoute(def) }));

@@ -1,0 +1,58 @@
+/**
+ * Calendar arithmetic in KST (UTC+9, no daylight saving): the upstream's days,
+ * publish hours and `date=` parameters are all KST.
+ */
+const KST_OFFSET_MS = 9 * 60 * 60 * 1000;
+const DAY_MS = 24 * 60 * 60 * 1000;
+const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
+
+/** The KST wall-clock parts of an instant. */
+export function kstParts(now: number): { date: string; minutesOfDay: number } {
+  const shifted = new Date(now + KST_OFFSET_MS);
+  return {
+    date: shifted.toISOString().slice(0, 10),
+    minutesOfDay: shifted.getUTCHours() * 60 + shifted.getUTCMinutes(),
+  };
+}
+
+export function kstToday(now: number): string {
+  return kstParts(now).date;
+}
+
+/** True for a real calendar day written YYYY-MM-DD (2024-02-30 is not one). */
+export function isIsoDate(value: string): boolean {
+  const m = ISO_DATE.exec(value);
+  if (!m) return false;
+  const d = new Date(`${value}T00:00:00Z`);
+  return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === value;
+}
+
+export function addDays(date: string, days: number): string {
+  return new Date(Date.parse(`${date}T00:00:00Z`) + days * DAY_MS).toISOString().slice(0, 10);
+}
+
+/** Whole days from `from` to `to` (positive when `to` is later). */
+export function daysBetween(from: string, to: string): number {
+  return Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / DAY_MS);
+}
+
+export function addYears(date: string, years: number): string {
+  const d = new Date(`${date}T00:00:00Z`);
+  d.setUTCFullYear(d.getUTCFullYear() + years);
+  return d.toISOString().slice(0, 10);
+}
+
+/** Every day from `from` to `to`, inclusive, in order. */
+export function dateRange(from: string, to: string): string[] {
+  const out: string[] = [];
+  for (let d = from; d <= to; d = addDays(d, 1)) out.push(d);
+  return out;
+}
+
+/** Milliseconds until the next KST wall-clock time `hh:mm` (for Retry-After). */
+export function msUntilKst(now: number, hour: number, minute = 0): number {
+  const { minutesOfDay } = kstParts(now);
+  const target = hour * 60 + minute;
+  const minutes = target > minutesOfDay ? target - minutesOfDay : 24 * 60 - minutesOfDay + target;
+  return minutes * 60 * 1000;
+}

@@ -1,0 +1,211 @@
+import type { RequestStats } from "../env";
+import { describeError, log } from "../lib/logging";
+import { ProblemError } from "../lib/problem";
+import { bodySchemaFor, type EndpointDef } from "./endpoints";
+import { mapUpstreamError, parseRetryAfter, type UpstreamFailure } from "./errors";
+import { budgetFor, realSleep, type CallBudget, type Sleep } from "./rate-budget";
+
+export type UpstreamBody = Record<string, unknown>;
+export type UpstreamParams = Record<string, string | undefined>;
+export type Fetcher = (request: Request) => Promise<Response>;
+
+export interface NexonClientOptions {
+  /** Host root, e.g. https://open.api.nexon.com (the sample upstream is just another fetcher). */
+  baseUrl: string;
+  /** Our service key, for public endpoints. */
+  serviceKey: string;
+  rps: number;
+  fetcher: Fetcher;
+  stats?: RequestStats;
+  /** Per attempt. */
+  timeoutMs?: number;
+  /** For the whole call, retries included. */
+  deadlineMs?: number;
+  maxRetries?: number;
+  /** Wraps every outbound fetch: where the six-subrequest limiter plugs in. */
+  gate?: <T>(task: () => Promise<T>) => Promise<T>;
+  now?: () => number;
+  sleep?: Sleep;
+  random?: () => number;
+  budget?: (keyFingerprint: string) => CallBudget;
+}
+
+export interface CallOptions {
+  /** The user's own key: required for private endpoints, never used for public ones. */
+  userKey?: string;
+  date?: string;
+}
+
+const API_PREFIX = "/maplestory/v1/";
+
+/** A short non-reversible fingerprint, so budgets and logs never hold a key. */
+export async function keyFingerprint(key: string): Promise<string> {
+  const digest = await crypto.subtle.digest("SHA-256", new TextEncoder().encode(key));
+  return [...new Uint8Array(digest).slice(0, 6)].map((b) => b.toString(16).padStart(2, "0")).join("");
+}
+
+/** Coarse shape check: an object, its essential field present, each known field of the right kind. */
+export function isWellFormed(def: EndpointDef, body: unknown): body is UpstreamBody {
+  if (typeof body !== "object" || body === null || Array.isArray(body)) return false;
+  const record = body as UpstreamBody;
+  if (def.essential && !(def.essential in record)) return false;
+  const shape = (bodySchemaFor(def) as unknown as { shape: Record<string, { _zod: { def: ZodDefLike } }> }).shape;
+  for (const [key, value] of Object.entries(record)) {
+    const field = shape[key];
+    if (value === null || value === undefined || !field) continue;
+    const kind = baseKind(field._zod.def);
+    if (kind && !matchesKind(kind, value)) return false;
+  }
+  return true;
+}
+
+interface ZodDefLike {
+  type: string;
+  innerType?: { _zod: { def: ZodDefLike } };
+}
+
+function baseKind(def: ZodDefLike): string | undefined {
+  let d: ZodDefLike | undefined = def;
+  while (d && (d.type === "nullable" || d.type === "optional")) d = d.innerType?._zod.def;
+  return d?.type;
+}
+
+function matchesKind(kind: string, value: unknown): boolean {
+  switch (kind) {
+    case "string":
+    case "enum":
+      return typeof value === "string";
+    case "number":
+      return typeof value === "number";
+    case "boolean":
+      return typeof value === "boolean";
+    case "array":
+      return Array.isArray(value);
+    case "object":
+      return typeof value === "object" && !Array.isArray(value);
+    default:
+      return true;
+  }
+}
+
+/**
+ * The NEXON Open API client: one GET per endpoint-table row, with a per-attempt
+ * timeout inside an overall deadline, up to `maxRetries` retries with exponential
+ * backoff and jitter on 5xx, timeouts, unreadable bodies and 429 (honouring
+ * Retry-After), never on other 4xx, and never more than `rps` calls a second per key.
+ */
+export class NexonClient {
+  private readonly timeoutMs: number;
+  private readonly deadlineMs: number;
+  private readonly maxRetries: number;
+  private readonly now: () => number;
+  private readonly sleep: Sleep;
+  private readonly random: () => number;
+
+  constructor(private readonly options: NexonClientOptions) {
+    this.timeoutMs = options.timeoutMs ?? 5_000;
+    this.deadlineMs = options.deadlineMs ?? 12_000;
+    this.maxRetries = options.maxRetries ?? 2;
+    this.now = options.now ?? Date.now;
+    this.sleep = options.sleep ?? realSleep;
+    this.random = options.random ?? Math.random;
+  }
+
+  buildUrl(def: EndpointDef, params: UpstreamParams, date?: string): string {
+    const url = new URL(API_PREFIX + def.path, this.options.baseUrl);
+    for (const [name, value] of Object.entries(params)) {
+      if (value !== undefined && name in def.params) url.searchParams.set(name, value);
+    }
+    if (date !== undefined) url.searchParams.set("date", date);
+    return url.toString();
+  }
+
+  async get(def: EndpointDef, params: UpstreamParams, options: CallOptions = {}): Promise<UpstreamBody> {
+    if (def.access === "private" && !options.userKey) throw new ProblemError("NEXON_KEY_REQUIRED");
+    const key = def.access === "private" ? options.userKey! : this.options.serviceKey;
+    const url = this.buildUrl(def, params, options.date);
+    const deadline = this.now() + this.deadlineMs;
+    const budget = (this.options.budget ?? ((fp: string) => budgetFor(fp, this.options.rps)))(await keyFingerprint(key));
+
+    let failure: UpstreamFailure | undefined;
+    for (let attempt = 0; attempt <= this.maxRetries; attempt++) {
+      if (attempt > 0) {
+        const backoff = 200 * 2 ** (attempt - 1) + this.random() * 100;
+        const wait = Math.max(backoff, (failure?.retryAfterSeconds ?? 0) * 1000);
+        if (this.now() + wait >= deadline) break;
+        await this.sleep(wait);
+      }
+      await budget.acquire(deadline);
+      const outcome = await this.attempt(def, url, key, options.userKey !== undefined, deadline);
+      if (!("problem" in outcome)) return outcome.body;
+      failure = outcome;
+      if (!failure.retryable) break;
+    }
+    throw failure!.problem;
+  }
+
+  private async attempt(
+    def: EndpointDef,
+    url: string,
+    key: string,
+    usingUserKey: boolean,
+    deadline: number,
+  ): Promise<{ body: UpstreamBody } | UpstreamFailure> {
+    const remaining = deadline - this.now();
+    if (remaining <= 0) return { problem: new ProblemError("UPSTREAM_TIMEOUT"), retryable: false };
+    const controller = new AbortController();
+    const timer = setTimeout(() => controller.abort(), Math.min(this.timeoutMs, remaining));
+    const started = this.now();
+    const stats = this.options.stats;
+    if (stats) stats.upstreamCalls += 1;
+    try {
+      const run = async () => {
+        const res = await this.options.fetcher(
+          new Request(url, {
+            headers: { "x-nxopen-api-key": key, accept: "application/json" },
+            signal: controller.signal,
+          }),
+        );
+        return { res, text: await res.text() };
+      };
+      const { res, text } = await (this.options.gate ? this.options.gate(run) : run());
+      let parsed: unknown;
+      try {
+        parsed = JSON.parse(text);
+      } catch {
+        if (!res.ok) return mapUpstreamError(def, res.status, undefined, usingUserKey);
+        log("warn", "upstream_unreadable", { path: def.path, status: res.status });
+        return { problem: new ProblemError("UPSTREAM_BAD_RESPONSE"), retryable: true };
+      }
+      if (!res.ok) {
+        const name = (parsed as { error?: { name?: unknown } } | null)?.error?.name;
+        const failure = mapUpstreamError(def, res.status, typeof name === "string" ? name : undefined, usingUserKey);
+        failure.retryAfterSeconds = parseRetryAfter(res.headers.get("retry-after"), this.now());
+        if (failure.problem.code === "MISCONFIGURED" || failure.problem.code === "INTERNAL" || name === "OPENAPI00012") {
+          log("error", "upstream_refused", { path: def.path, status: res.status, upstream_error: name ?? null });
+        }
+        return failure;
+      }
+      if (!isWellFormed(def, parsed)) {
+        log("warn", "upstream_malformed", { path: def.path });
+        return { problem: new ProblemError("UPSTREAM_BAD_RESPONSE"), retryable: false };
+      }
+      return { body: parsed };
+    } catch (err) {
+      if (controller.signal.aborted) return { problem: new ProblemError("UPSTREAM_TIMEOUT"), retryable: true };
+      if (err instanceof ProblemError) return { problem: err, retryable: false };
+      log("warn", "upstream_fetch_failed", { path: def.path, ...describeError(err) });
+      return { problem: new ProblemError("UPSTREAM_UNAVAILABLE"), retryable: true };
+    } finally {
+      clearTimeout(timer);
+      if (stats) stats.upstreamMs += this.now() - started;
+    }
+  }
+}
+
+/** An empty snapshot (every field but `date` null or []) means "no data that day" (nexon-upstream.md §3). */
+export function isEmptyBody(body: UpstreamBody): boolean {
+  return Object.entries(body).every(
+    ([key, value]) => key === "date" || value === null || (Array.isArray(value) && value.length === 0),
+  );
+}

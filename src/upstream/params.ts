@@ -1,0 +1,62 @@
+import { z } from "@hono/zod-openapi";
+import { RANKING_CLASSES, SKILL_GRADES, WORLD_NAMES } from "./game-data";
+
+/** Parameter schemas shared by the endpoint table and our routes; messages say what is valid. */
+
+export const ocidParam = z
+  .string()
+  .regex(/^[0-9a-fA-F]{32}$/, "must be a character ocid: 32 hexadecimal characters")
+  .transform((v) => v.toLowerCase())
+  .openapi({ description: "Character identifier (ocid)", example: "e0a4f439e53c369866b55297d2f5f4eb" });
+
+export const oguildIdParam = z
+  .string()
+  .regex(/^[0-9a-fA-F]{32}$/, "must be a guild id: 32 hexadecimal characters")
+  .transform((v) => v.toLowerCase())
+  .openapi({ description: "Guild identifier (oguild_id)", example: "b4d8ba4ae5c5b3c3d9b4f6a3c2e1d0f9" });
+
+/** 1–12 characters, each an ASCII letter, a digit or a Hangul syllable. */
+export const characterNameParam = z
+  .string()
+  .min(1, "must not be empty")
+  .max(12, "must be at most 12 characters")
+  .regex(/^[A-Za-z0-9가-힣]+$/, "may contain only letters (A–Z, a–z), digits and Hangul syllables (가–힣)")
+  .openapi({ description: "Character name", example: "메이플소녀" });
+
+export const guildNameParam = z
+  .string()
+  .min(1, "must not be empty")
+  .max(12, "must be at most 12 characters")
+  .regex(/^[A-Za-z0-9가-힣]+$/, "may contain only letters, digits and Hangul syllables")
+  .openapi({ description: "Guild name", example: "메이플길드" });
+
+/** Format only; which days are allowed depends on the endpoint (see dates.ts). */
+export const dateParam = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}$/, "must be a date written YYYY-MM-DD (KST)")
+  .openapi({ description: "A day in KST (YYYY-MM-DD). Omit for the latest data.", example: "2025-06-01" });
+
+export const worldNameParam = z.enum(WORLD_NAMES).openapi({ description: "World name" });
+export const rankingClassParam = z.enum(RANKING_CLASSES).openapi({ description: "Job group and job, e.g. 전사-히어로" });
+export const skillGradeParam = z.enum(SKILL_GRADES).openapi({ description: "Skill grade (job advancement)" });
+
+const intInRange = (min: number, max: number, what: string) =>
+  z.coerce
+    .number({ error: `must be a whole number from ${min} to ${max}` })
+    .int(`must be a whole number from ${min} to ${max}`)
+    .min(min, `must be at least ${min}`)
+    .max(max, `must be at most ${max}`)
+    .openapi({ description: what, type: "integer", minimum: min, maximum: max });
+
+export const pageParam = intInRange(1, 100_000, "Page number, 1-based (200 rows a page)");
+export const worldTypeParam = z.enum(["0", "1"]).openapi({ description: "0: normal worlds, 1: Eos/Helios (ignored with world_name)" });
+export const rankingTypeParam = z.enum(["0", "1", "2"]).openapi({ description: "0: weekly fame, 1: flag race, 2: underground waterway" });
+export const difficultyParam = z.enum(["0", "1"]).openapi({ description: "0: normal, 1: mastery" });
+export const noticeIdParam = intInRange(0, 2_147_483_647, "Notice id from a notice list");
+export const historyCountParam = intInRange(10, 1000, "Rows per page (10–1000)");
+export const cursorParam = z
+  .string()
+  .min(1)
+  .max(512)
+  .regex(/^[A-Za-z0-9_\-=.:]+$/, "must be a next_cursor value from a previous page")
+  .openapi({ description: "next_cursor from the previous page" });

@@ -1,0 +1,49 @@
+import { ProblemError } from "../lib/problem";
+
+export type Sleep = (ms: number) => Promise<void>;
+export const realSleep: Sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * At most `rps` calls in any one-second window (sliding), per upstream key. The
+ * upstream's limit is per key, so each key gets its own budget. It is per isolate:
+ * NEXON_RPS should leave headroom for the isolates running at once.
+ */
+export class CallBudget {
+  private readonly stamps: number[] = [];
+
+  constructor(
+    readonly rps: number,
+    private readonly now: () => number = Date.now,
+    private readonly sleep: Sleep = realSleep,
+  ) {}
+
+  /** Waits for a slot; gives up (503) rather than wait past `deadline`. */
+  async acquire(deadline = Number.POSITIVE_INFINITY): Promise<void> {
+    for (;;) {
+      const t = this.now();
+      while (this.stamps.length > 0 && this.stamps[0]! <= t - 1000) this.stamps.shift();
+      if (this.stamps.length < this.rps) {
+        this.stamps.push(t);
+        return;
+      }
+      const wait = this.stamps[0]! + 1000 - t;
+      if (t + wait > deadline) {
+        throw new ProblemError("UPSTREAM_RATE_LIMITED", { headers: { "Retry-After": "1" } });
+      }
+      await this.sleep(wait);
+    }
+  }
+}
+
+const budgets = new Map<string, CallBudget>();
+
+/** The isolate-wide budget for one key (identified by a fingerprint, never the key). */
+export function budgetFor(keyFingerprint: string, rps: number): CallBudget {
+  const id = `${keyFingerprint}:${rps}`;
+  let budget = budgets.get(id);
+  if (!budget) {
+    budget = new CallBudget(rps);
+    budgets.set(id, budget);
+  }
+  return budget;
+}
