@@ -1,0 +1,85 @@
+// `npm run db:backup`: exports the D1 database (schema, rows and migration history)
+// to one SQL file that `npm run db:restore` loads into an empty database.
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { dirname, join, relative, resolve } from "node:path";
+import { parseArgs } from "node:util";
+import { configForPersistDir, root, runWrangler } from "./wrangler-cli.mjs";
+
+const USAGE = `Usage: npm run db:backup [-- [--remote] [--output <file.sql>] [--persist-to <dir>] [--database <name>]]
+
+Exports a D1 database to SQL (schema, every row, and the d1_migrations history).
+  (default)            the local database that \`npm run dev\` uses
+  --remote             the production database ([env.production] in wrangler.toml)
+  --output <file>      where to write (default: backups/<timestamp>-<local|production>.sql)
+  --persist-to <dir>   local only: read the local database kept in <dir> instead of .wrangler/state
+  --database <name>    D1 binding or database name (default: DB)`;
+
+function usage(message) {
+  if (message) console.error(`db:backup: ${message}\n`);
+  console.error(USAGE);
+  process.exit(2);
+}
+
+let args;
+try {
+  args = parseArgs({
+    options: {
+      local: { type: "boolean", default: false },
+      remote: { type: "boolean", default: false },
+      output: { type: "string" },
+      "persist-to": { type: "string" },
+      database: { type: "string", default: "DB" },
+      help: { type: "boolean", short: "h", default: false },
+    },
+  }).values;
+} catch (err) {
+  usage(err.message);
+}
+if (args.help) {
+  console.log(USAGE);
+  process.exit(0);
+}
+if (args.local && args.remote) usage("choose --local or --remote, not both");
+if (args.remote && args["persist-to"]) usage("--persist-to is for the local database only");
+
+const where = args.remote ? "production" : "local";
+// File names sort by time and carry no ':' (not allowed in Windows file names).
+const stamp = new Date().toISOString().replace(/\.\d+Z$/, "Z").replaceAll(":", "-");
+const output = resolve(args.output ?? join(root, "backups", `${stamp}-${where}.sql`));
+mkdirSync(dirname(output), { recursive: true });
+
+const wranglerArgs = ["d1", "export", args.database, "--output", output];
+let cleanup = () => {};
+if (args.remote) {
+  wranglerArgs.push("--remote", "--env", "production");
+} else {
+  wranglerArgs.push("--local");
+  if (args["persist-to"]) {
+    const config = configForPersistDir(args["persist-to"]);
+    wranglerArgs.push("--config", config.configPath);
+    cleanup = config.cleanup;
+  }
+}
+
+const { status } = runWrangler(wranglerArgs);
+cleanup();
+if (status !== 0) {
+  console.error(`db:backup: wrangler d1 export failed (exit ${status}); no backup written.`);
+  process.exit(status);
+}
+writeFileSync(output, rowsAfterSchema(readFileSync(output, "utf8")));
+
+/**
+ * D1's export writes each table's rows right after its CREATE TABLE, in name order, so
+ * a row whose table references a later table cannot be loaded ("no such table",
+ * workers-sdk issue 5683). Every row is one line there (newlines in values are written
+ * as char(10)), so moving the row lines after all the schema lines, in their order,
+ * makes the file loadable; PRAGMA defer_foreign_keys at its top covers row order.
+ */
+function rowsAfterSchema(sql) {
+  const isRow = (line) => /^INSERT INTO "[^"]+" \(/.test(line) || line === "DELETE FROM sqlite_sequence;";
+  const lines = sql.split("\n");
+  return [...lines.filter((l) => !isRow(l)), ...lines.filter(isRow)].join("\n");
+}
+const shown = relative(process.cwd(), output);
+console.log(`db:backup: wrote ${shown.startsWith("..") ? output : shown} (${where} database ${args.database}).`);

@@ -1,0 +1,93 @@
+// `npm run db:restore -- <file.sql>`: loads a `npm run db:backup` file into an EMPTY
+// D1 database. The backup holds the schema and the d1_migrations history too, so the
+// restored database is at the backup's migration level and `migrations apply` carries
+// on from there. Restoring over existing tables would fail halfway or mix two
+// states, so a database that has any table is refused before anything is written.
+import { existsSync } from "node:fs";
+import { resolve } from "node:path";
+import { parseArgs } from "node:util";
+import { runWrangler } from "./wrangler-cli.mjs";
+
+const USAGE = `Usage: npm run db:restore -- [--remote --yes] [--persist-to <dir>] [--database <name>] <file.sql>
+
+Loads a backup written by \`npm run db:backup\` into an empty D1 database.
+  (default)            the local database that \`npm run dev\` uses
+                       (to replace it, delete .wrangler/state/v3/d1 first)
+  --remote --yes       the production database ([env.production] in wrangler.toml);
+                       --yes is required: this writes to production
+  --persist-to <dir>   local only: the local database kept in <dir> instead of .wrangler/state
+  --database <name>    D1 binding or database name (default: DB), e.g. a database
+                       just made with \`wrangler d1 create\``;
+
+function usage(message) {
+  if (message) console.error(`db:restore: ${message}\n`);
+  console.error(USAGE);
+  process.exit(2);
+}
+
+let parsed;
+try {
+  parsed = parseArgs({
+    allowPositionals: true,
+    options: {
+      local: { type: "boolean", default: false },
+      remote: { type: "boolean", default: false },
+      yes: { type: "boolean", default: false },
+      "persist-to": { type: "string" },
+      database: { type: "string", default: "DB" },
+      help: { type: "boolean", short: "h", default: false },
+    },
+  });
+} catch (err) {
+  usage(err.message);
+}
+const args = parsed.values;
+if (args.help) {
+  console.log(USAGE);
+  process.exit(0);
+}
+if (parsed.positionals.length !== 1) usage("give exactly one backup file");
+if (args.local && args.remote) usage("choose --local or --remote, not both");
+if (args.remote && args["persist-to"]) usage("--persist-to is for the local database only");
+if (args.remote && !args.yes) usage("refusing to write to the production database without --yes");
+const file = resolve(parsed.positionals[0]);
+if (!existsSync(file)) usage(`no such file: ${parsed.positionals[0]}`);
+
+const target = args.remote
+  ? ["--remote", "--env", "production"]
+  : ["--local", ...(args["persist-to"] ? ["--persist-to", args["persist-to"]] : [])];
+const where = args.remote ? "production" : "local";
+
+const probe = runWrangler(
+  [
+    "d1", "execute", args.database, ...target, "--json", "--command",
+    "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name NOT LIKE '_cf_%' ORDER BY name",
+  ],
+  { capture: true },
+);
+let tables;
+try {
+  if (probe.status !== 0) throw new Error(`exit ${probe.status}`);
+  tables = JSON.parse(probe.stdout)[0].results.map((row) => row.name);
+} catch (err) {
+  console.error(probe.stdout, probe.stderr);
+  console.error(`db:restore: could not read the ${where} database ${args.database} (${err.message}); nothing restored.`);
+  process.exit(1);
+}
+if (tables.length > 0) {
+  console.error(
+    `db:restore: the ${where} database ${args.database} is not empty (tables: ${tables.join(", ")}); nothing restored.\n` +
+      "A backup holds the whole schema and migration history, so it loads only into an empty database.\n" +
+      (args.remote
+        ? "Create one (`wrangler d1 create <name>`) and pass --database <name>, or use D1 Time Travel (see README, Operations)."
+        : "Delete .wrangler/state/v3/d1 (the local database) or pass --persist-to <new dir>."),
+  );
+  process.exit(1);
+}
+
+const { status } = runWrangler(["d1", "execute", args.database, ...target, "--file", file, ...(args.remote ? ["--yes"] : [])]);
+if (status !== 0) {
+  console.error(`db:restore: wrangler d1 execute failed (exit ${status}).`);
+  process.exit(status);
+}
+console.log(`db:restore: loaded ${parsed.positionals[0]} into the ${where} database ${args.database}.`);

@@ -1,0 +1,113 @@
+// `npm run db:backup` then `npm run db:restore` on throwaway local databases
+// (wrangler --persist-to), through the real scripts and the real wrangler CLI.
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { getTableName, is } from "drizzle-orm";
+import { SQLiteTable } from "drizzle-orm/sqlite-core";
+import { afterAll, describe, expect, it } from "vitest";
+import { root, runWrangler } from "../../scripts/wrangler-cli.mjs";
+import * as schema from "../../src/db/schema";
+
+const work = mkdtempSync(join(tmpdir(), "maplestorage-backup-test-"));
+afterAll(() => rmSync(work, { recursive: true, force: true }));
+
+function wrangler(args: string[]) {
+  const result = runWrangler(args, { capture: true, env: { CI: "true" } });
+  if (result.status !== 0) throw new Error(`wrangler ${args.join(" ")} failed:\n${result.stdout}\n${result.stderr}`);
+  return result.stdout;
+}
+
+function script(name: string, args: string[]) {
+  const result = spawnSync(process.execPath, [join(root, "scripts", name), ...args], { cwd: root, encoding: "utf8" });
+  return { status: result.status, output: `${result.stdout}${result.stderr}` };
+}
+
+type Row = Record<string, unknown>;
+
+/** Runs statements on a local database in one wrangler call; one result set per statement. */
+function query(persistTo: string, sql: string): Row[][] {
+  const out = wrangler(["d1", "execute", "DB", "--local", "--persist-to", persistTo, "--json", "--command", sql]);
+  return (JSON.parse(out) as { results: Row[] }[]).map((r) => r.results);
+}
+
+// Every table the schema declares, plus the ones D1 and SQLite keep for us. Listing
+// them here (not asking each database) lets one wrangler call read a whole database;
+// the table list read alongside proves none is missed.
+const TABLES = [
+  ...Object.values(schema)
+    .filter((value) => is(value, SQLiteTable))
+    .map((table) => getTableName(table)),
+  "d1_migrations",
+  "sqlite_sequence",
+].sort();
+const READ_ALL = [
+  "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE '_cf_%' ORDER BY name",
+  ...TABLES.map((t) => `SELECT * FROM "${t}"`),
+].join(";\n");
+
+/** The table names and every table's rows (order-independent), from one result list. */
+function contents([names, ...rows]: Row[][]) {
+  return {
+    tables: names!.map((r) => r.name),
+    rows: Object.fromEntries(TABLES.map((t, i) => [t, rows[i]!.map((row) => JSON.stringify(row)).sort()])),
+  };
+}
+
+const SEED = `
+INSERT INTO users VALUES
+  ('u1', 'Maple', 'maple', 'maple@example.com', 'pbkdf2$abc', 'pbkdf2-sha256:100000', 1764000000000, 1764000000001),
+  ('u2', '단풍잎', '단풍잎', 'o''brien@example.com', 'pbkdf2$def', 'pbkdf2-sha256:100000', 1764000000002, 1764000000003);
+INSERT INTO sessions VALUES
+  ('s1', 'u1', 1764000000000, 1765209600000, NULL, NULL),
+  ('s2', 'u2', 1764000000000, 1765209600000, 1764000500000, 'reuse detected');
+INSERT INTO refresh_tokens VALUES ('hash1', 's1', 1764000000000, 1765209600000, NULL);
+INSERT INTO login_failures (scope, key, at) VALUES ('username', 'maple', 1764000000000), ('client', '203.0.113.7', 1764000000001);
+INSERT INTO nexon_keys VALUES ('u1', 'aXYgfHwgY2lwaGVydGV4dA==', 'test_…abcd', 1764000000000, NULL);
+INSERT INTO nexon_accounts VALUES ('u1', 'acc-1', 1764000000000);
+INSERT INTO nexon_characters VALUES
+  ('u1', 'acc-1', 'ocid-a', '메이플소녀', '스카니아', '아크메이지(불,독)', 285),
+  ('u1', 'acc-1', 'ocid-b', 'Line
+Break', '루나', '히어로', 200);
+INSERT INTO tracked_characters VALUES ('u1', 'ocid-a', '메이플소녀', 1764000000000), ('u2', 'ocid-c', NULL, 1764000000005);
+INSERT INTO character_snapshots VALUES
+  ('ocid-a', '2026-11-25', 285, 123456789012, 42.125, 98765432, 1764000000000),
+  ('ocid-a', '2026-11-26', NULL, NULL, NULL, NULL, 1764086400000)`;
+
+describe("db:backup and db:restore", () => {
+  it("round-trip every row of every table into an empty database, and refuse a non-empty one", { timeout: 120_000 }, () => {
+    const source = join(work, "source");
+    const restored = join(work, "restored");
+    const file = join(work, "backup.sql");
+
+    wrangler(["d1", "migrations", "apply", "DB", "--local", "--persist-to", source]);
+    const seeded = query(source, `${SEED};\n${READ_ALL}`);
+    const before = contents(seeded.slice(-(TABLES.length + 1)));
+    expect(before.tables).toEqual(TABLES);
+    for (const table of ["users", "sessions", "nexon_characters", "tracked_characters", "character_snapshots"]) {
+      expect(before.rows[table]!.length).toBeGreaterThanOrEqual(2);
+    }
+
+    const backup = script("db-backup.mjs", ["--persist-to", source, "--output", file]);
+    expect(backup.output).toContain("db:backup: wrote");
+    expect(backup.status).toBe(0);
+
+    const restore = script("db-restore.mjs", ["--persist-to", restored, file]);
+    expect(restore.output).toContain("db:restore: loaded");
+    expect(restore.status).toBe(0);
+
+    expect(contents(query(restored, READ_ALL))).toEqual(before);
+
+    // Restoring over existing tables is refused before anything is written.
+    const again = script("db-restore.mjs", ["--persist-to", restored, file]);
+    expect(again.status).toBe(1);
+    expect(again.output).toContain("is not empty");
+  });
+
+  it("refuses a remote restore without --yes", () => {
+    const res = script("db-restore.mjs", ["--remote", join(work, "any.sql")]);
+    expect(res.status).toBe(2);
+    expect(res.output).toContain("without --yes");
+  });
+});
