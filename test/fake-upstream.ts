@@ -23,7 +23,7 @@ export const nexonError = (name: string, status = 400, headers: Record<string, s
  * like the sample upstream (which behaves like the real API); a handler can
  * answer instead, or return undefined to fall through to the sample.
  */
-export function fakeUpstream(handler?: (call: UpstreamCall, request: Request) => Response | Promise<Response> | undefined) {
+export function fakeUpstream(handler?: (call: UpstreamCall, request: Request) => Response | undefined | Promise<Response | undefined>) {
   const calls: UpstreamCall[] = [];
   const spy = vi.spyOn(globalThis, "fetch").mockImplementation(async (input, init) => {
     const request = new Request(input as RequestInfo, init);

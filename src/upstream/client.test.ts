@@ -205,10 +205,10 @@ describe("CallBudget", () => {
   });
 
   it("is shared by a client's concurrent calls", async () => {
+    // A virtual clock: time moves only when the earliest pending sleep fires.
     let now = 0;
-    const sleep = async (ms: number) => {
-      now += ms;
-    };
+    const timers: { at: number; fire: () => void }[] = [];
+    const sleep = (ms: number) => new Promise<void>((fire) => timers.push({ at: now + ms, fire }));
     const budget = new CallBudget(2, () => now, sleep);
     const seen: number[] = [];
     const client = new NexonClient({
@@ -223,9 +223,21 @@ describe("CallBudget", () => {
       sleep,
       budget: () => budget,
     });
-    await Promise.all(Array.from({ length: 6 }, () => client.get(basic, { ocid: OCID })));
+    let done = false;
+    const all = Promise.all(Array.from({ length: 6 }, () => client.get(basic, { ocid: OCID }))).finally(() => (done = true));
+    while (!done) {
+      await new Promise((resolve) => setTimeout(resolve, 0));
+      timers.sort((a, b) => a.at - b.at);
+      const next = timers.shift();
+      if (next) {
+        now = Math.max(now, next.at);
+        next.fire();
+      }
+    }
+    await all;
     expect(seen).toHaveLength(6);
     for (const t of seen) expect(seen.filter((s) => s > t - 1000 && s <= t).length).toBeLessThanOrEqual(2);
+    expect(Math.max(...seen)).toBeGreaterThanOrEqual(2000);
   });
 });
 
