@@ -1,0 +1,61 @@
+import { describeError, log } from "../../lib/logging";
+import { clockAt } from "./dates";
+import { SampleUpstreamError, errorResponse, fail, jsonResponse } from "./errors";
+import { isSampleKeyValid } from "./private";
+import { ROUTES } from "./routes";
+
+/**
+ * The built-in sample upstream: answers `GET …/maplestory/v1/<path>?<query>` exactly
+ * as the NEXON Open API would (status codes, body shapes, error bodies), from
+ * generated data, with no network. Selected by NEXON_API_BASE_URL=sample; also a
+ * realistic fake for tests. Runs in workerd and in Node.
+ *
+ * Where the real behaviour is unverified (nexon-upstream.md), the sample chooses:
+ * - guild/id for an unknown name in a real world: 200 `{}`;
+ * - rankings: `date` required (00004 without); past the last page: `{"ranking": []}`;
+ *   an `ocid` filter alone searches that character's world type;
+ * - history: sending both `date` and `cursor` is 00004; a cursor of another key or
+ *   endpoint is 00003; a day older than the two years kept is an empty page;
+ *   `date_create` is `YYYY-MM-DDTHH:mm:ss+09:00`;
+ * - ring-exchange without a ring (or without data): only `date` (+ `character_class`);
+ * - non-GET methods and paths outside /maplestory/v1/ are 00006; the key is checked first.
+ */
+export interface SampleUpstreamOptions {
+  /** Clock in epoch ms (default Date.now): fixes "today" for deterministic tests. */
+  now?: () => number;
+  /**
+   * Emulate publish delays: yesterday's snapshots before 02:00 KST and today's
+   * rankings before 08:30 KST answer 00009. Off by default so the sample (and tests
+   * using it) behave the same at any hour.
+   */
+  publishDelays?: boolean;
+}
+
+const PREFIX = "/maplestory/v1/";
+
+export function createSampleUpstream(options: SampleUpstreamOptions = {}): (request: Request) => Promise<Response> {
+  const now = options.now ?? Date.now;
+  return async (request) => {
+    try {
+      const key = request.headers.get("x-nxopen-api-key");
+      if (!isSampleKeyValid(key)) fail("OPENAPI00005");
+      const { pathname, searchParams } = new URL(request.url);
+      const at = pathname.indexOf(PREFIX);
+      const handler = request.method === "GET" && at >= 0 ? ROUTES[pathname.slice(at + PREFIX.length)] : undefined;
+      if (!handler) fail("OPENAPI00006");
+      return jsonResponse(handler({ q: searchParams, key, clock: clockAt(now(), options.publishDelays === true) }));
+    } catch (err) {
+      if (err instanceof SampleUpstreamError) return errorResponse(err.errorName);
+      log("error", "sample_upstream_failed", describeError(err));
+      return errorResponse("OPENAPI00001");
+    }
+  };
+}
+
+/** The fetcher the upstream client uses when NEXON_API_BASE_URL=sample. */
+export const sampleUpstreamFetch: (request: Request) => Promise<Response> = createSampleUpstream();
+
+export { isSampleKeyValid } from "./private";
+export { SAMPLE_CHARACTERS, type SampleCharacter } from "./characters";
+export { SAMPLE_GUILD } from "./guilds";
+export { SAMPLE_NOTICE_IDS, type NoticeKind } from "./notices";
