@@ -14,9 +14,9 @@ export default tseslint.config(
     },
   },
   {
-    files: ["scripts/**/*.mjs", "bench/**/*.mjs", "public/**/*.js"],
+    files: ["scripts/**/*.mjs", "bench/**/*.mjs", "test/e2e/**/*.mjs", "public/**/*.js"],
     languageOptions: {
-      globals: { console: "readonly", process: "readonly", window: "readonly", SwaggerUIBundle: "readonly", URL: "readonly", fetch: "readonly", setTimeout: "readonly", clearTimeout: "readonly", performance: "readonly", AbortController: "readonly" },
+      globals: { console: "readonly", process: "readonly", window: "readonly", SwaggerUIBundle: "readonly", URL: "readonly", fetch: "readonly", setTimeout: "readonly", clearTimeout: "readonly", performance: "readonly", AbortController: "readonly", AbortSignal: "readonly" },
     },
   },
 );
