@@ -3,6 +3,8 @@ import { timing } from "hono/timing";
 import { methodNotAllowed } from "hono/method-not-allowed";
 import { VERSION } from "./features/meta/meta.handlers";
 import { metaRoutes } from "./features/meta/meta.index";
+import { authRoutes } from "./features/auth/auth.index";
+import { meRoutes } from "./features/me/me.index";
 import { preferredLanguage } from "./lib/i18n";
 import { BEARER_AUTH, createRouter } from "./lib/openapi";
 import { limitBody, requireJsonBody } from "./middleware/body";
@@ -42,6 +44,8 @@ export function createApp() {
   app.use("*", methodNotAllowed({ app, onMethodNotAllowed: methodNotAllowedProblem }));
 
   app.route("/", metaRoutes);
+  app.route("/", authRoutes);
+  app.route("/", meRoutes);
 
   app.openAPIRegistry.registerComponent("securitySchemes", BEARER_AUTH, {
     type: "http",

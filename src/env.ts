@@ -23,9 +23,16 @@ export interface RequestStats {
 
 export type Language = "en" | "ko";
 
+/** The signed-in caller, set by requireUser/optionalUser (src/features/auth/auth.middleware.ts). */
+export interface AuthUser {
+  id: string;
+  sessionId: string;
+}
+
 export interface Variables extends RequestIdVariables, TimingVariables {
   language: Language;
   stats: RequestStats;
+  user?: AuthUser;
 }
 
 export interface AppEnv {

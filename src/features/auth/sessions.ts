@@ -1,0 +1,158 @@
+import { and, eq, gt, isNull, lte, ne } from "drizzle-orm";
+import type { Db } from "../../db/client";
+import { refreshTokens, sessions } from "../../db/schema";
+import { hashRefreshToken, newRefreshToken } from "../../lib/crypto/tokens";
+import { log } from "../../lib/logging";
+import { unauthenticated } from "./challenge";
+
+/**
+ * A session is one sign-in: a family of refresh tokens, each usable once. Its id
+ * is the access tokens' `sid`, so revoking it ends the access tokens too.
+ * Sessions slide: every refresh extends them by the refresh-token lifetime.
+ */
+export type RevokeReason = "logout" | "logout_all" | "password_change" | "refresh_token_reuse";
+
+const REFRESH_TOKEN_INVALID = {
+  en: "This refresh token is not valid any more. Sign in again.",
+  ko: "리프레시 토큰이 더 이상 유효하지 않습니다. 다시 로그인해 주세요.",
+};
+
+export interface NewSession {
+  sessionId: string;
+  refreshToken: string;
+  /** Insert statements, for the caller's batch. */
+  writes: ReturnType<typeof sessionWrites>;
+}
+
+function sessionWrites(db: Db, userId: string, sessionId: string, tokenHash: string, now: number, expiresAt: number) {
+  return [
+    db.insert(sessions).values({ id: sessionId, userId, createdAt: now, expiresAt }),
+    db.insert(refreshTokens).values({ tokenHash, sessionId, createdAt: now, expiresAt }),
+  ] as const;
+}
+
+export async function newSession(db: Db, userId: string, refreshTtlSeconds: number, now: number): Promise<NewSession> {
+  const sessionId = crypto.randomUUID();
+  const refreshToken = newRefreshToken();
+  const expiresAt = now + refreshTtlSeconds * 1000;
+  const tokenHash = await hashRefreshToken(refreshToken);
+  return { sessionId, refreshToken, writes: sessionWrites(db, userId, sessionId, tokenHash, now, expiresAt) };
+}
+
+/**
+ * Trades a refresh token for a new one in the same session. A token presented a
+ * second time means it was copied: the whole session is revoked (the thief's and
+ * the owner's tokens alike) and the caller gets 401.
+ */
+export async function rotateRefreshToken(
+  db: Db,
+  presented: string,
+  refreshTtlSeconds: number,
+  now: number,
+): Promise<{ userId: string; sessionId: string; refreshToken: string }> {
+  const presentedHash = await hashRefreshToken(presented);
+  const found = await db
+    .select({
+      usedAt: refreshTokens.usedAt,
+      tokenExpiresAt: refreshTokens.expiresAt,
+      sessionId: sessions.id,
+      userId: sessions.userId,
+      revokedAt: sessions.revokedAt,
+      sessionExpiresAt: sessions.expiresAt,
+    })
+    .from(refreshTokens)
+    .innerJoin(sessions, eq(sessions.id, refreshTokens.sessionId))
+    .where(eq(refreshTokens.tokenHash, presentedHash))
+    .get();
+  if (!found || found.revokedAt !== null || found.sessionExpiresAt <= now || found.tokenExpiresAt <= now) {
+    throw unauthenticated({ detail: REFRESH_TOKEN_INVALID });
+  }
+  if (found.usedAt !== null) await revokeForReuse(db, found, now);
+
+  const refreshToken = newRefreshToken();
+  const expiresAt = now + refreshTtlSeconds * 1000;
+  // One transaction: a concurrent request that presented the same token loses the
+  // "used_at IS NULL" race, and is then treated as reuse.
+  const [claimed] = await db.batch([
+    db
+      .update(refreshTokens)
+      .set({ usedAt: now })
+      .where(and(eq(refreshTokens.tokenHash, presentedHash), isNull(refreshTokens.usedAt)))
+      .returning({ sessionId: refreshTokens.sessionId }),
+    db.insert(refreshTokens).values({
+      tokenHash: await hashRefreshToken(refreshToken),
+      sessionId: found.sessionId,
+      createdAt: now,
+      expiresAt,
+    }),
+    db.update(sessions).set({ expiresAt }).where(eq(sessions.id, found.sessionId)),
+    // Spent tokens are kept for reuse detection only while they could still be presented.
+    db
+      .delete(refreshTokens)
+      .where(and(eq(refreshTokens.sessionId, found.sessionId), lte(refreshTokens.expiresAt, now))),
+  ]);
+  if (claimed.length === 0) await revokeForReuse(db, found, now);
+  return { userId: found.userId, sessionId: found.sessionId, refreshToken };
+}
+
+async function revokeForReuse(db: Db, session: { sessionId: string; userId: string }, now: number): Promise<never> {
+  await revokeSession(db, session.sessionId, "refresh_token_reuse", now);
+  log("warn", "refresh_token_reuse", { session_id: session.sessionId, user_id: session.userId });
+  throw unauthenticated({ detail: REFRESH_TOKEN_INVALID });
+}
+
+/** The session a refresh token belongs to, whatever its state. */
+export async function findSessionOfRefreshToken(
+  db: Db,
+  token: string,
+): Promise<{ sessionId: string; userId: string } | undefined> {
+  return db
+    .select({ sessionId: sessions.id, userId: sessions.userId })
+    .from(refreshTokens)
+    .innerJoin(sessions, eq(sessions.id, refreshTokens.sessionId))
+    .where(eq(refreshTokens.tokenHash, await hashRefreshToken(token)))
+    .get();
+}
+
+/** One indexed read per authenticated request: the session exists, is the user's, and is live. */
+export async function isSessionActive(db: Db, sessionId: string, userId: string, now: number): Promise<boolean> {
+  const row = await db
+    .select({ id: sessions.id })
+    .from(sessions)
+    .where(
+      and(eq(sessions.id, sessionId), eq(sessions.userId, userId), isNull(sessions.revokedAt), gt(sessions.expiresAt, now)),
+    )
+    .get();
+  return row !== undefined;
+}
+
+export function revokeSessionStatement(db: Db, sessionId: string, reason: RevokeReason, now: number) {
+  return db
+    .update(sessions)
+    .set({ revokedAt: now, revokedReason: reason })
+    .where(and(eq(sessions.id, sessionId), isNull(sessions.revokedAt)));
+}
+
+export async function revokeSession(db: Db, sessionId: string, reason: RevokeReason, now: number): Promise<void> {
+  await revokeSessionStatement(db, sessionId, reason, now);
+}
+
+/** Revokes every live session of a user, except `keepSessionId` when given. */
+export function revokeUserSessionsStatement(
+  db: Db,
+  userId: string,
+  reason: RevokeReason,
+  now: number,
+  keepSessionId?: string,
+) {
+  return db
+    .update(sessions)
+    .set({ revokedAt: now, revokedReason: reason })
+    .where(
+      and(
+        eq(sessions.userId, userId),
+        isNull(sessions.revokedAt),
+        keepSessionId === undefined ? undefined : ne(sessions.id, keepSessionId),
+      ),
+    );
+}
