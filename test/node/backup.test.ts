@@ -55,23 +55,24 @@ function contents([names, ...rows]: Row[][]) {
   };
 }
 
+// Column lists, so a column added later (nullable or with a default) needs no change here.
 const SEED = `
-INSERT INTO users VALUES
+INSERT INTO users (id, username, username_key, email, password_hash, password_scheme, created_at, updated_at) VALUES
   ('u1', 'Maple', 'maple', 'maple@example.com', 'pbkdf2$abc', 'pbkdf2-sha256:100000', 1764000000000, 1764000000001),
   ('u2', '단풍잎', '단풍잎', 'o''brien@example.com', 'pbkdf2$def', 'pbkdf2-sha256:100000', 1764000000002, 1764000000003);
-INSERT INTO sessions VALUES
+INSERT INTO sessions (id, user_id, created_at, expires_at, revoked_at, revoked_reason) VALUES
   ('s1', 'u1', 1764000000000, 1765209600000, NULL, NULL),
   ('s2', 'u2', 1764000000000, 1765209600000, 1764000500000, 'reuse detected');
-INSERT INTO refresh_tokens VALUES ('hash1', 's1', 1764000000000, 1765209600000, NULL);
+INSERT INTO refresh_tokens (token_hash, session_id, created_at, expires_at, used_at) VALUES ('hash1', 's1', 1764000000000, 1765209600000, NULL);
 INSERT INTO login_failures (scope, key, at) VALUES ('username', 'maple', 1764000000000), ('client', '203.0.113.7', 1764000000001);
-INSERT INTO nexon_keys VALUES ('u1', 'aXYgfHwgY2lwaGVydGV4dA==', 'test_…abcd', 1764000000000, NULL);
-INSERT INTO nexon_accounts VALUES ('u1', 'acc-1', 1764000000000);
-INSERT INTO nexon_characters VALUES
+INSERT INTO nexon_keys (user_id, ciphertext, key_hint, verified_at, accounts_synced_at) VALUES ('u1', 'aXYgfHwgY2lwaGVydGV4dA==', 'test_…abcd', 1764000000000, NULL);
+INSERT INTO nexon_accounts (user_id, account_id, synced_at) VALUES ('u1', 'acc-1', 1764000000000);
+INSERT INTO nexon_characters (user_id, account_id, ocid, character_name, world_name, character_class, character_level) VALUES
   ('u1', 'acc-1', 'ocid-a', '메이플소녀', '스카니아', '아크메이지(불,독)', 285),
   ('u1', 'acc-1', 'ocid-b', 'Line
 Break', '루나', '히어로', 200);
-INSERT INTO tracked_characters VALUES ('u1', 'ocid-a', '메이플소녀', 1764000000000), ('u2', 'ocid-c', NULL, 1764000000005);
-INSERT INTO character_snapshots VALUES
+INSERT INTO tracked_characters (user_id, ocid, character_name, created_at) VALUES ('u1', 'ocid-a', '메이플소녀', 1764000000000), ('u2', 'ocid-c', NULL, 1764000000005);
+INSERT INTO character_snapshots (ocid, date, character_level, character_exp, character_exp_rate, combat_power, fetched_at) VALUES
   ('ocid-a', '2026-11-25', 285, 123456789012, 42.125, 98765432, 1764000000000),
   ('ocid-a', '2026-11-26', NULL, NULL, NULL, NULL, 1764086400000)`;
 
