@@ -1,7 +1,11 @@
 import type { RouteHandler } from "@hono/zod-openapi";
+import type { Context } from "hono";
 import type { AppEnv } from "../../env";
+import { pageRequest, respondPage } from "../../lib/pagination";
 import { loadProgress, progressRange } from "./progress";
-import type { progressRoute } from "./tracking.routes";
+import { listTracked, trackCharacter, untrack } from "./tracked";
+import type { AuthedEnv } from "../auth/auth.middleware";
+import type { listTrackedRoute, progressRoute, trackRoute, untrackRoute } from "./tracking.routes";
 
 export const getProgress: RouteHandler<typeof progressRoute, AppEnv> = async (c) => {
   const { ocid } = c.req.valid("param");
@@ -11,4 +15,21 @@ export const getProgress: RouteHandler<typeof progressRoute, AppEnv> = async (c)
   // Past days are settled, but a missing day may still be filled later: share briefly.
   c.header("Cache-Control", "public, max-age=300");
   return c.json({ ocid, from, to, items }, 200);
+};
+
+export const track: RouteHandler<typeof trackRoute, AuthedEnv> = async (c) => {
+  // Signed in or not, fetching public data works the same: the public-data helpers take an AppEnv context.
+  const item = await trackCharacter(c as unknown as Context<AppEnv>, c.get("user").id, c.req.valid("json"));
+  return c.json(item, 201);
+};
+
+export const getTracked: RouteHandler<typeof listTrackedRoute, AuthedEnv> = async (c) => {
+  const page = pageRequest(c.req.valid("query"));
+  const { items, total } = await listTracked(c.env.DB, c.get("user").id, page);
+  return c.json(respondPage(c, page, items, total), 200);
+};
+
+export const deleteTracked: RouteHandler<typeof untrackRoute, AuthedEnv> = async (c) => {
+  await untrack(c.env.DB, c.get("user").id, c.req.valid("param").ocid);
+  return c.body(null, 204);
 };

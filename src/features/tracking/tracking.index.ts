@@ -1,5 +1,9 @@
 import { createRouter } from "../../lib/openapi";
-import { getProgress } from "./tracking.handlers";
-import { progressRoute } from "./tracking.routes";
+import { deleteTracked, getProgress, getTracked, track } from "./tracking.handlers";
+import { listTrackedRoute, progressRoute, trackRoute, untrackRoute } from "./tracking.routes";
 
-export const trackingRoutes = createRouter().openapi(progressRoute, getProgress);
+export const trackingRoutes = createRouter()
+  .openapi(progressRoute, getProgress)
+  .openapi(trackRoute, track)
+  .openapi(listTrackedRoute, getTracked)
+  .openapi(untrackRoute, deleteTracked);

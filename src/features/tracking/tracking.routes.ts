@@ -1,6 +1,9 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { problemResponses } from "../../lib/openapi";
-import { dateParam, ocidParam } from "../../upstream/params";
+import { LINK_HEADER, pageSchema, paginationQuery } from "../../lib/pagination";
+import { characterNameParam, dateParam, ocidParam } from "../../upstream/params";
+import { signedIn } from "../me/me.routes";
+import { MAX_TRACKED_PER_USER } from "./tracked";
 
 const ProgressItemSchema = z
   .object({
@@ -37,5 +40,68 @@ export const progressRoute = createRoute({
       },
     },
     ...problemResponses(400, 404, 429, 500, 502, 503, 504),
+  },
+});
+
+const TrackedSchema = z
+  .object({
+    ocid: z.string(),
+    character_name: z.string().nullable(),
+    created_at: z.string().openapi({ description: "When tracking started (ISO 8601)" }),
+  })
+  .openapi("TrackedCharacter");
+
+const TrackRequestSchema = z
+  .object({ ocid: ocidParam.optional(), character_name: characterNameParam.optional() })
+  .refine((b) => (b.ocid === undefined) !== (b.character_name === undefined), {
+    message: "give exactly one of ocid or character_name",
+    path: ["ocid"],
+  })
+  .openapi("TrackRequest");
+
+export const trackRoute = createRoute({
+  ...signedIn,
+  tags: ["Tracking"],
+  method: "post",
+  path: "/v1/me/tracked",
+  operationId: "trackCharacter",
+  summary: "Start tracking a character",
+  description: `By ocid or by name. At most ${MAX_TRACKED_PER_USER} per user; tracking the same character twice is 409.`,
+  request: { body: { required: true, content: { "application/json": { schema: TrackRequestSchema } } } },
+  responses: {
+    201: { description: "Now tracked", content: { "application/json": { schema: TrackedSchema } } },
+    ...problemResponses(400, 401, 404, 409, 413, 415, 429, 500, 502, 503, 504),
+  },
+});
+
+export const listTrackedRoute = createRoute({
+  ...signedIn,
+  tags: ["Tracking"],
+  method: "get",
+  path: "/v1/me/tracked",
+  operationId: "listTrackedCharacters",
+  summary: "The characters you track, newest first",
+  request: { query: z.object(paginationQuery) },
+  responses: {
+    200: {
+      description: "One page",
+      headers: LINK_HEADER,
+      content: { "application/json": { schema: pageSchema(TrackedSchema, "TrackedCharacterPage") } },
+    },
+    ...problemResponses(400, 401, 429, 500),
+  },
+});
+
+export const untrackRoute = createRoute({
+  ...signedIn,
+  tags: ["Tracking"],
+  method: "delete",
+  path: "/v1/me/tracked/{ocid}",
+  operationId: "untrackCharacter",
+  summary: "Stop tracking a character",
+  request: { params: z.object({ ocid: ocidParam }) },
+  responses: {
+    204: { description: "No longer tracked" },
+    ...problemResponses(400, 401, 404, 429, 500),
   },
 });
