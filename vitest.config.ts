@@ -25,6 +25,13 @@ export default defineConfig(async () => {
                   NEXON_RPS: "50",
                   TEST_MIGRATIONS: migrations,
                 },
+                // Every test file shares one client IP ("unknown") and one limiter, so the
+                // real limits would trip ordinary tests; the limits themselves are tested
+                // with counting fakes (src/middleware/rate-limit.test.ts).
+                ratelimits: {
+                  RATE_LIMIT_PUBLIC: { namespace_id: "1001", simple: { limit: 1_000_000, period: 60 } },
+                  RATE_LIMIT_AUTHED: { namespace_id: "1002", simple: { limit: 1_000_000, period: 60 } },
+                },
               },
             }),
           ],

@@ -6,10 +6,11 @@ import { metaRoutes } from "./features/meta/meta.index";
 import { authRoutes } from "./features/auth/auth.index";
 import { meRoutes } from "./features/me/me.index";
 import { preferredLanguage } from "./lib/i18n";
-import { BEARER_AUTH, createRouter } from "./lib/openapi";
+import { BEARER_AUTH, createRouter, fillOperationIds } from "./lib/openapi";
 import { limitBody, requireJsonBody } from "./middleware/body";
 import { methodNotAllowedProblem, notFound, onError } from "./middleware/errors";
 import { observe } from "./middleware/observe";
+import { rateLimitClients } from "./middleware/rate-limit";
 import { corsFromConfig, securityHeaders } from "./middleware/security";
 
 export const OPENAPI_INFO = {
@@ -41,11 +42,15 @@ export function createApp() {
     limitBody,
     requireJsonBody,
   );
+  // After CORS, so preflights are free and 429s carry CORS headers.
+  app.use("/v1/*", rateLimitClients);
   app.use("*", methodNotAllowed({ app, onMethodNotAllowed: methodNotAllowedProblem }));
 
   app.route("/", metaRoutes);
   app.route("/", authRoutes);
   app.route("/", meRoutes);
+  // After every route is mounted.
+  fillOperationIds(app);
 
   app.openAPIRegistry.registerComponent("securitySchemes", BEARER_AUTH, {
     type: "http",
@@ -57,6 +62,8 @@ export function createApp() {
     openapi: "3.1.0",
     info: OPENAPI_INFO,
     servers: [{ url: new URL(c.req.url).origin }],
+    // Public by default; routes behind sign-in declare BEARER_AUTH themselves.
+    security: [],
     tags: [
       { name: "Meta", description: "Health and documentation" },
       { name: "Auth", description: "Accounts and sessions" },

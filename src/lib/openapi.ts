@@ -72,3 +72,20 @@ export function createRouter() {
 export type AppRouter = ReturnType<typeof createRouter>;
 
 export const BEARER_AUTH = "bearerAuth";
+
+/** A stable operationId from method and path: GET /v1/notices/{type}/{notice_id} → `getNoticesTypeNoticeId`. */
+export function defaultOperationId(method: string, path: string): string {
+  const words = path.replace(/^\/v\d+(?=\/)/, "").split(/[^A-Za-z0-9]+/).filter(Boolean);
+  return method.toLowerCase() + words.map((w) => w[0]!.toUpperCase() + w.slice(1)).join("");
+}
+
+/**
+ * Gives every route declared without an operationId the default one: client
+ * generators name their functions after it, and linters require it. Call once
+ * every route is mounted; an explicit operationId always wins.
+ */
+export function fillOperationIds(router: AppRouter): void {
+  for (const def of router.openAPIRegistry.definitions) {
+    if (def.type === "route" && !def.route.operationId) def.route.operationId = defaultOperationId(def.route.method, def.route.path);
+  }
+}

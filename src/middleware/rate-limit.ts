@@ -1,0 +1,36 @@
+import type { Context, MiddlewareHandler } from "hono";
+import { getConfig } from "../config";
+import type { AppEnv } from "../env";
+import { verifyAccessToken } from "../lib/crypto/jwt";
+import { clientIp, enforceRateLimit } from "../lib/rate-limit";
+
+const BEARER = /^Bearer +(\S+) *$/i;
+
+/**
+ * The user id of a Bearer access token whose signature and claims verify, else
+ * undefined. No D1 read: a revoked session's token still counts against its
+ * user here (the route's own auth check turns it away), and a bad, expired or
+ * missing token simply counts against the client's IP.
+ */
+async function signedInUserId(c: Context<AppEnv>): Promise<string | undefined> {
+  const token = BEARER.exec(c.req.header("authorization") ?? "")?.[1];
+  if (!token) return undefined;
+  try {
+    return (await verifyAccessToken(getConfig(c.env).tokens, token)).sub;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Per-client limits for the API (SPEC: rate-limited per client). Signed-in
+ * callers count per user against RATE_LIMIT_AUTHED (the higher allowance, and
+ * it follows them across networks); everyone else counts per CF-Connecting-IP
+ * against RATE_LIMIT_PUBLIC. Over the limit → 429 RATE_LIMITED + Retry-After.
+ */
+export const rateLimitClients: MiddlewareHandler<AppEnv> = async (c, next) => {
+  const userId = await signedInUserId(c);
+  if (userId) await enforceRateLimit(c.env?.RATE_LIMIT_AUTHED, `user:${userId}`);
+  else await enforceRateLimit(c.env?.RATE_LIMIT_PUBLIC, `client:${clientIp(c)}`);
+  await next();
+};
