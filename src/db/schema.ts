@@ -104,11 +104,13 @@ export const nexonCharacters = sqliteTable(
   },
   (t) => [
     primaryKey({ columns: [t.userId, t.ocid] }),
-    // One index per sort order the list offers, user first, so a page is an index scan.
-    index("nexon_characters_user_level_idx").on(t.userId, t.characterLevel),
+    // One index per sort order the list offers, user first, in the order's own directions
+    // (level descending, then name), so a page is an index scan with no sort
+    // (src/features/me/characters.query.ts).
+    index("nexon_characters_user_level_name_idx").on(t.userId, sql`${t.characterLevel} desc`, t.characterName),
     index("nexon_characters_user_name_idx").on(t.userId, t.characterName),
-    index("nexon_characters_user_world_level_idx").on(t.userId, t.worldName, t.characterLevel),
-    index("nexon_characters_user_class_level_idx").on(t.userId, t.characterClass, t.characterLevel),
+    index("nexon_characters_user_world_level_name_idx").on(t.userId, t.worldName, sql`${t.characterLevel} desc`, t.characterName),
+    index("nexon_characters_user_class_level_name_idx").on(t.userId, t.characterClass, sql`${t.characterLevel} desc`, t.characterName),
   ],
 );
 
