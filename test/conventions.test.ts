@@ -161,4 +161,11 @@ describe("headers on every response", () => {
     expect(lines[0]).toMatchObject({ request_id: "log-check-1", method: "GET", route: "/health", status: 200 });
     expect(typeof lines[0].duration_ms).toBe("number");
   });
+
+  it("logs the route that answered, not a later one the path also matches", async () => {
+    const logs = vi.spyOn(console, "log").mockImplementation(() => {});
+    await call("/v1/characters/lookup?name=bad%20name");
+    const line = logs.mock.calls.map((args) => JSON.parse(String(args[0]))).find((l) => l.event === "request");
+    expect(line).toMatchObject({ route: "/v1/characters/lookup", status: 400 });
+  });
 });

@@ -24,7 +24,7 @@ export const observe: MiddlewareHandler<AppEnv> = async (c, next) => {
   } finally {
     setMetric(c, "cache", stats.cacheMs);
     setMetric(c, "upstream", stats.upstreamMs);
-    const matched = routePath(c, -1);
+    const matched = routePath(c); // after next(): the handler that answered
     const route = matched && matched !== "*" && matched !== "/*" ? matched : "(unmatched)";
     const status = c.res.status;
     const durationMs = Date.now() - started;
