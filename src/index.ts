@@ -1,8 +1,20 @@
+import { WorkerEntrypoint } from "cloudflare:workers";
 import { createApp } from "./app";
 import type { Bindings } from "./env";
+import { asChildRequest } from "./features/characters/characters.fanout";
 
 const app = createApp();
 
 export default {
   fetch: app.fetch,
 } satisfies ExportedHandler<Bindings>;
+
+/**
+ * Child invocations of the profile fan-out (src/features/characters/characters.fanout.ts):
+ * reached only through `ctx.exports.ProfileSections`, never from the internet.
+ */
+export class ProfileSections extends WorkerEntrypoint<Bindings> {
+  override async fetch(request: Request): Promise<Response> {
+    return app.fetch(asChildRequest(request), this.env, this.ctx);
+  }
+}

@@ -1,18 +1,44 @@
 import type { Context } from "hono";
+import { getConfig } from "../config";
 import type { AppEnv } from "../env";
+import { describeError, log } from "../lib/logging";
+import { isProblem, type ProblemCode } from "../lib/problem";
 import type { UpstreamBody, UpstreamParams } from "../upstream/client";
 import { nexonClient } from "../upstream/context";
 import type { EndpointDef } from "../upstream/endpoints";
+import { joinFill, resetFills, shareFill } from "./coalesce";
+import { createEntry, freshnessOf, type CacheEntry } from "./entry";
+import { cacheKeyFor, nextKeyGeneration, type CacheKey } from "./keys";
+import { cachePolicyFor, isStorable, type CachePolicy } from "./policy";
+import { refreshRequested } from "./refresh";
+import { inBackground, readTiers, resetTierState, writeTiers } from "./tiers";
 
 export type CacheStatus = "HIT" | "MISS" | "STALE" | "BYPASS";
 
-export interface Loaded {
-  body: UpstreamBody;
+/** What the response headers say about a loaded answer. */
+export interface CacheFacts {
   cache: CacheStatus;
-  /** Seconds since the body was fetched from the upstream. */
+  /** Seconds since the data was fetched from the upstream. */
   ageSeconds: number;
-  /** Seconds a shared cache may keep it (0: do not share). */
+  /** Seconds the answer stays fresh from now (0: not fresh). */
   maxAgeSeconds: number;
+  /** After freshness, seconds a cache may serve it while revalidating (0: none). */
+  staleWhileRevalidateSeconds: number;
+  /** After freshness, seconds a cache may serve it when we fail (0: none). */
+  staleIfErrorSeconds: number;
+  /** false: nobody else may be served this answer (Cache-Control: no-store). */
+  shareable: boolean;
+}
+
+export interface Loaded extends CacheFacts {
+  /** The JSON bytes to send, exactly as cached: a hit is never parsed. */
+  readonly text: string;
+  /** Parsed on first use only. */
+  readonly body: UpstreamBody;
+  /** The upstream's "no data" answer. */
+  readonly empty: boolean;
+  readonly etag: string;
+  readonly fetchedAt: number;
 }
 
 export interface LoadRequest {
@@ -22,8 +48,131 @@ export interface LoadRequest {
   date?: string;
 }
 
-/** Public upstream data through the cache tiers; the upstream only on a miss. */
+/** A Loaded without its parsed body: what crosses an invocation boundary (characters.fanout.ts). */
+export type LoadedWire = Omit<Loaded, "body">;
+
+function withLazyBody(data: LoadedWire): Loaded {
+  let parsed: UpstreamBody | undefined;
+  return {
+    ...data,
+    get body() {
+      return (parsed ??= JSON.parse(data.text) as UpstreamBody);
+    },
+  };
+}
+
+export function toWire(loaded: Loaded): LoadedWire {
+  const { text, empty, etag, fetchedAt, cache, ageSeconds, maxAgeSeconds, staleWhileRevalidateSeconds, staleIfErrorSeconds, shareable } = loaded;
+  return { text, empty, etag, fetchedAt, cache, ageSeconds, maxAgeSeconds, staleWhileRevalidateSeconds, staleIfErrorSeconds, shareable };
+}
+
+export const fromWire = (data: LoadedWire): Loaded => withLazyBody(data);
+
+/** A Loaded view of a cache entry as of `now`. */
+export function loadedFrom(entry: CacheEntry, cache: CacheStatus, now: number, shareable = true): Loaded {
+  const { meta, text } = entry;
+  const freshEnd = Math.max(now, meta.fresh_until);
+  return withLazyBody({
+    text,
+    empty: meta.empty,
+    etag: meta.etag,
+    fetchedAt: meta.fetched_at,
+    cache,
+    shareable: shareable && cache !== "BYPASS",
+    ageSeconds: Math.max(0, Math.floor((now - meta.fetched_at) / 1000)),
+    maxAgeSeconds: Math.max(0, Math.floor((meta.fresh_until - now) / 1000)),
+    staleWhileRevalidateSeconds: Math.max(0, Math.floor((meta.stale_until - freshEnd) / 1000)),
+    staleIfErrorSeconds: Math.max(0, Math.floor((meta.error_until - freshEnd) / 1000)),
+  });
+}
+
+/** Failures a stale copy may stand in for: the upstream's, never the caller's (bad ocid, unknown name). */
+const STALE_STANDS_IN_FOR = new Set<ProblemCode>([
+  "UPSTREAM_UNAVAILABLE",
+  "UPSTREAM_TIMEOUT",
+  "UPSTREAM_BAD_RESPONSE",
+  "UPSTREAM_RATE_LIMITED",
+  "UPSTREAM_MAINTENANCE",
+  "DATA_NOT_READY",
+]);
+
+interface Target {
+  request: LoadRequest;
+  key: CacheKey;
+  policy: CachePolicy;
+}
+
+/**
+ * One upstream call for `key`, shared by every concurrent caller in this isolate;
+ * the answer is stored in both tiers in the background (errors are never stored).
+ */
+function fill(c: Context<AppEnv>, { request, key, policy }: Target): Promise<CacheEntry> {
+  return shareFill(key.kv, async () => {
+    const body = await nexonClient(c).get(request.def, request.params, { date: request.date });
+    const entry = await createEntry(body, policy, Date.now());
+    const stored = isStorable(request.def, entry.meta.empty) ? writeTiers(c, key, entry, ["cache-api", "kv"]) : Promise.resolve();
+    inBackground(c, stored);
+    return { value: entry, stored };
+  });
+}
+
+function revalidateInBackground(c: Context<AppEnv>, target: Target): void {
+  inBackground(
+    c,
+    fill(c, target).catch((err: unknown) => log("warn", "cache_revalidate_failed", { path: target.request.def.path, ...describeError(err) })),
+  );
+}
+
+function targetOf(c: Context<AppEnv>, request: LoadRequest, now: number): Target {
+  const policy = cachePolicyFor(request.def, request.date, now);
+  // Private upstream data (the user's own key) is the accounts feature's, in D1: never a shared key.
+  if (!policy) throw new Error(`${request.def.path} is private and never goes through the shared cache`);
+  const { nexon } = getConfig(c.env);
+  const source = nexon.useSample ? "sample" : new URL(nexon.baseUrl).host;
+  return { request, policy, key: cacheKeyFor(new URL(c.req.url).origin, source, request.def, request.params, request.date) };
+}
+
+/**
+ * Public upstream data through the cache tiers (Cache API, then KV); the upstream
+ * only on a miss, on revalidation, or for a signed-in `?refresh=true` (BYPASS).
+ * Fresh → HIT. Past freshness but inside stale-while-revalidate → STALE now, one
+ * background revalidation. Inside stale-if-error only → the upstream first, the
+ * stale copy if it fails. Otherwise → MISS.
+ */
 export async function loadPublic(c: Context<AppEnv>, request: LoadRequest): Promise<Loaded> {
-  const body = await nexonClient(c).get(request.def, request.params, { date: request.date });
-  return { body, cache: "MISS", ageSeconds: 0, maxAgeSeconds: 0 };
+  const target = targetOf(c, request, Date.now());
+  if (await refreshRequested(c)) return loadedFrom(await fill(c, target), "BYPASS", Date.now());
+  // A herd of identical misses: the first one's call is under way (MISS), or just answered and being stored (HIT).
+  const underWay = joinFill<CacheEntry>(target.key.kv);
+  if (underWay) return loadedFrom(await underWay.value, underWay.answered ? "HIT" : "MISS", Date.now());
+
+  const found = await readTiers(c, target.key);
+  const now = Date.now();
+  if (found) {
+    switch (freshnessOf(found.entry.meta, now)) {
+      case "fresh":
+        return loadedFrom(found.entry, "HIT", now);
+      case "stale":
+        revalidateInBackground(c, target);
+        return loadedFrom(found.entry, "STALE", now);
+      case "stale-if-error":
+        try {
+          return loadedFrom(await fill(c, target), "MISS", Date.now());
+        } catch (err) {
+          if (!(isProblem(err) && STALE_STANDS_IN_FOR.has(err.code))) throw err;
+          log("warn", "cache_served_stale", { path: request.def.path, code: err.code });
+          return loadedFrom(found.entry, "STALE", Date.now());
+        }
+      case "expired":
+        break;
+    }
+  }
+  return loadedFrom(await fill(c, target), "MISS", Date.now());
+}
+
+/** Tests only: forget in-isolate state and start from empty tiers. */
+export function resetCacheState(): void {
+  resetFills();
+  resetTierState();
+  nextKeyGeneration();
 }

@@ -1,17 +1,57 @@
 import type { Context } from "hono";
 import type { AppEnv } from "../env";
-import type { CacheStatus, Loaded } from "./load";
+import { etagOf } from "./entry";
+import type { CacheFacts } from "./load";
 
-/** Cache headers for a public answer built from loaded data. */
-export function setCacheHeaders(c: Context<AppEnv>, cache: CacheStatus, loaded: Pick<Loaded, "ageSeconds" | "maxAgeSeconds">): void {
-  c.get("stats").cacheStatus = cache;
-  c.header("X-Cache", cache);
-  c.header("Age", String(Math.max(0, Math.floor(loaded.ageSeconds))));
-  c.header("Cache-Control", loaded.maxAgeSeconds > 0 ? `public, max-age=${loaded.maxAgeSeconds}` : "no-cache");
+/** An answer ready to send: its bytes, its ETag (none: not worth revalidating) and its cache facts. */
+export interface Sendable extends CacheFacts {
+  readonly text: string;
+  readonly etag?: string;
 }
 
-/** Sends loaded data as JSON with its cache headers. */
-export function respondLoaded(c: Context<AppEnv>, loaded: Loaded, body: unknown = loaded.body) {
-  setCacheHeaders(c, loaded.cache, loaded);
-  return c.json(body as Record<string, unknown>, 200);
+/**
+ * Cache-Control is a security boundary: Workers Cache serves `public` answers to
+ * anyone without running the Worker. So anything that depends on who asks (a
+ * signed-in refresh, a partial answer carrying this request's ids) is never
+ * `public`. max-age is the freshness left (not the whole lifetime), so a cache
+ * that counts from when it stored the answer never keeps it past our deadline.
+ */
+export function cacheControl(facts: CacheFacts): string {
+  if (facts.cache === "BYPASS") return "private, no-store";
+  if (!facts.shareable) return "no-store";
+  const directives = ["public", `max-age=${facts.maxAgeSeconds}`];
+  if (facts.staleWhileRevalidateSeconds > 0) directives.push(`stale-while-revalidate=${facts.staleWhileRevalidateSeconds}`);
+  if (facts.staleIfErrorSeconds > 0) directives.push(`stale-if-error=${facts.staleIfErrorSeconds}`);
+  return directives.join(", ");
+}
+
+/** Cache-Control, Age and X-Cache for a cacheable answer. */
+export function setCacheHeaders(c: Context<AppEnv>, facts: CacheFacts): void {
+  c.get("stats").cacheStatus = facts.cache;
+  c.header("X-Cache", facts.cache);
+  c.header("Age", String(facts.ageSeconds));
+  c.header("Cache-Control", cacheControl(facts));
+}
+
+/** RFC 9110 If-None-Match: weak comparison over a list, or `*`. */
+export function etagMatches(ifNoneMatch: string | undefined, etag: string): boolean {
+  if (!ifNoneMatch) return false;
+  const opaque = (tag: string) => tag.trim().replace(/^W\//, "");
+  return ifNoneMatch.split(",").some((tag) => tag.trim() === "*" || opaque(tag) === opaque(etag));
+}
+
+/**
+ * Sends a loaded answer with its cache headers and ETag (304 when the client's
+ * copy matches). Without `body` the cached bytes go out as they are; a handler
+ * that reshapes the answer passes the body it sends instead.
+ */
+export async function respondLoaded(c: Context<AppEnv>, loaded: Sendable, body?: unknown): Promise<Response> {
+  const text = body === undefined ? loaded.text : JSON.stringify(body);
+  const etag = body === undefined ? loaded.etag : await etagOf(text);
+  setCacheHeaders(c, loaded);
+  if (etag) {
+    c.header("ETag", etag);
+    if (etagMatches(c.req.header("if-none-match"), etag)) return c.body(null, 304);
+  }
+  return c.body(text, 200, { "Content-Type": "application/json" });
 }

@@ -1,6 +1,7 @@
 import type { Context } from "hono";
 import { getConfig } from "../config";
 import type { AppEnv } from "../env";
+import { subrequests } from "../cache/subrequests";
 import { NexonClient, type Fetcher } from "./client";
 import { sampleUpstreamFetch } from "./sample";
 
@@ -20,6 +21,8 @@ export function nexonClient(c: Context<AppEnv>): NexonClient {
       rps: nexon.rps,
       fetcher: nexon.useSample ? sampleUpstreamFetch : networkFetch,
       stats: c.get("stats"),
+      // Production's six-open-subrequests rule, enforced here too (src/cache/subrequests.ts).
+      gate: (task) => subrequests(c).run(task),
     });
     clients.set(c, client);
   }

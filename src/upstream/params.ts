@@ -36,6 +36,17 @@ export const dateParam = z
   .regex(/^\d{4}-\d{2}-\d{2}$/, "must be a date written YYYY-MM-DD (KST)")
   .openapi({ description: "A day in KST (YYYY-MM-DD). Omit for the latest data.", example: "2025-06-01" });
 
+/** On every public data route (one definition, so the rule reads the same everywhere). */
+export const refreshParam = z
+  .enum(["true", "false"])
+  .optional()
+  .openapi({
+    description:
+      "`true` skips the fresh cached copy and asks the upstream again (signed-in users only, rate-limited; " +
+      "anonymous callers get 401). The answer is `private, no-store` with `X-Cache: BYPASS`, and refreshes the shared copy.",
+    // No example: docs UIs prefill examples, and an anonymous "try it out" would then get 401.
+  });
+
 export const worldNameParam = z.enum(WORLD_NAMES).openapi({ description: "World name" });
 export const rankingClassParam = z.enum(RANKING_CLASSES).openapi({ description: "Job group and job, e.g. 전사-히어로" });
 export const skillGradeParam = z.enum(SKILL_GRADES).openapi({ description: "Skill grade (job advancement)" });

@@ -13,7 +13,8 @@ export class CallBudget {
 
   constructor(
     readonly rps: number,
-    private readonly now: () => number = Date.now,
+    // Read at call time: a budget lives for the isolate, longer than any faked clock in a test.
+    private readonly now: () => number = () => Date.now(),
     private readonly sleep: Sleep = realSleep,
   ) {}
 

@@ -1,5 +1,5 @@
 import type { Context } from "hono";
-import { respondLoaded, setCacheHeaders } from "../../cache/respond";
+import { respondLoaded } from "../../cache/respond";
 import type { AppEnv } from "../../env";
 import { ProblemError } from "../../lib/problem";
 import { SECTION_NAMES, SECTIONS, type EndpointDef } from "../../upstream/endpoints";
@@ -31,9 +31,7 @@ export function sectionHandler(def: EndpointDef) {
 async function respondProfile(c: Context<AppEnv>, ocid: string, rawSections: string | undefined, rawDate: string | undefined) {
   const date = checkDate(PROFILE_RULE, rawDate);
   const specs = parseSections(rawSections, date);
-  const profile = await loadProfile(c, ocid, date, specs);
-  setCacheHeaders(c, profile.cache, profile);
-  return c.json(profile.body, 200);
+  return respondLoaded(c, await loadProfile(c, ocid, date, specs));
 }
 
 export async function getProfile(c: Context<AppEnv>) {

@@ -1,11 +1,13 @@
 import type { Context } from "hono";
-import type { CacheStatus, Loaded } from "../../cache/load";
+import { etagOf } from "../../cache/entry";
+import type { CacheFacts, CacheStatus, Loaded } from "../../cache/load";
+import { refreshRequested } from "../../cache/refresh";
 import type { AppEnv } from "../../env";
 import { ProblemError, invalidField, problemBody, type ProblemBody } from "../../lib/problem";
 import { SECTIONS, type EndpointDef } from "../../upstream/endpoints";
 import { SKILL_GRADES } from "../../upstream/game-data";
 import { toProblem } from "../../middleware/errors";
-import { fetchSection } from "./characters.service";
+import { settleSections } from "./characters.fanout";
 
 /** One requested entry of `sections=`: its response key, its endpoint and, for skill, the grade. */
 export interface SectionSpec {
@@ -64,6 +66,7 @@ export function parseSections(raw: string | undefined, date: string | undefined)
   });
 }
 
+/** The shape of the profile's JSON (assembled as text: cached section bytes are never parsed). */
 export interface ProfileBody {
   ocid: string;
   date: string | null;
@@ -72,35 +75,44 @@ export interface ProfileBody {
   errors: Record<string, ProblemBody>;
 }
 
-export interface Profile {
-  body: ProfileBody;
-  cache: CacheStatus;
-  ageSeconds: number;
-  maxAgeSeconds: number;
+/** The assembled profile: its bytes, a weak ETag (when shareable) and its cache facts. */
+export interface Profile extends CacheFacts {
+  text: string;
+  etag?: string;
 }
 
 const UPSTREAM_CODES = new Set(["UPSTREAM_UNAVAILABLE", "UPSTREAM_TIMEOUT", "UPSTREAM_BAD_RESPONSE", "UPSTREAM_RATE_LIMITED", "UPSTREAM_MAINTENANCE", "DATA_NOT_READY"]);
 
-/** Loads every spec concurrently; settles each on its own so one failure fails only its section. */
-export function settleSections(c: Context<AppEnv>, ocid: string, date: string | undefined, specs: SectionSpec[]) {
-  return Promise.allSettled(specs.map((spec) => fetchSection(c, { def: spec.def, ocid, date, grade: spec.grade })));
+/** HIT when every section came from cache, STALE when any was stale, MISS otherwise (BYPASS for a refresh). */
+function profileStatus(statuses: CacheStatus[]): CacheStatus {
+  if (statuses.includes("BYPASS")) return "BYPASS";
+  if (statuses.includes("STALE")) return "STALE";
+  return statuses.length > 0 && statuses.every((s) => s === "HIT") ? "HIT" : "MISS";
 }
 
+/**
+ * Loads the sections through the per-section cache (a profile whose sections are
+ * all warm costs no upstream call) and assembles the answer. One failing section
+ * fails only itself; when all fail alike the call answers with that error, and
+ * with 502 when all fail upstream.
+ */
 export async function loadProfile(c: Context<AppEnv>, ocid: string, date: string | undefined, specs: SectionSpec[]): Promise<Profile> {
+  // Decided once, before any section: an anonymous refresh is one 401, not 25.
+  await refreshRequested(c);
   const settled = await settleSections(c, ocid, date, specs);
-  const sections: Record<string, unknown> = {};
+  const sections: string[] = [];
   const errors: Record<string, ProblemBody> = {};
   const problems: ProblemError[] = [];
   const loaded: Loaded[] = [];
   settled.forEach((result, i) => {
     const key = specs[i]!.key;
     if (result.status === "fulfilled") {
-      sections[key] = result.value.body;
+      sections.push(`${JSON.stringify(key)}:${result.value.text}`);
       loaded.push(result.value);
     } else {
       const problem = toProblem(result.reason, c);
       problems.push(problem);
-      sections[key] = null;
+      sections.push(`${JSON.stringify(key)}:null`);
       errors[key] = problemBody(problem, c.get("language"), c.get("requestId"));
     }
   });
@@ -112,19 +124,21 @@ export async function loadProfile(c: Context<AppEnv>, ocid: string, date: string
     throw first;
   }
 
-  const statuses = loaded.map((l) => l.cache);
-  const cache: CacheStatus = statuses.includes("STALE")
-    ? "STALE"
-    : statuses.includes("BYPASS")
-      ? "BYPASS"
-      : statuses.length > 0 && statuses.every((s) => s === "HIT")
-        ? "HIT"
-        : "MISS";
+  const text =
+    `{"ocid":${JSON.stringify(ocid)},"date":${JSON.stringify(date ?? null)},"fetched_at":${JSON.stringify(new Date().toISOString())},` +
+    `"sections":{${sections.join(",")}},"errors":${JSON.stringify(errors)}}`;
+  const min = (pick: (l: Loaded) => number) => Math.min(...loaded.map(pick));
+  // A partial answer carries this request's ids and is not worth sharing: the next caller retries the failed sections.
+  const shareable = problems.length === 0 && loaded.every((l) => l.shareable);
   return {
-    body: { ocid, date: date ?? null, fetched_at: new Date().toISOString(), sections, errors },
-    cache,
+    text,
+    cache: profileStatus(loaded.map((l) => l.cache)),
+    shareable,
     ageSeconds: Math.max(0, ...loaded.map((l) => l.ageSeconds)),
-    // A partial answer is not worth sharing: the next caller should retry the failed sections.
-    maxAgeSeconds: problems.length > 0 ? 0 : Math.min(...loaded.map((l) => l.maxAgeSeconds)),
+    maxAgeSeconds: min((l) => l.maxAgeSeconds),
+    staleWhileRevalidateSeconds: min((l) => l.staleWhileRevalidateSeconds),
+    staleIfErrorSeconds: min((l) => l.staleIfErrorSeconds),
+    // Weak: the same sections make the same profile, whatever its fetched_at says.
+    etag: shareable ? `W/${await etagOf(JSON.stringify([ocid, date ?? null, specs.map((s) => s.key), loaded.map((l) => l.etag)]))}` : undefined,
   };
 }

@@ -1,7 +1,7 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { problemResponses, ProblemSchema } from "../../lib/openapi";
 import { bodySchemaFor, SECTION_NAMES, SECTIONS, type EndpointDef } from "../../upstream/endpoints";
-import { characterNameParam, dateParam, ocidParam, skillGradeParam } from "../../upstream/params";
+import { characterNameParam, dateParam, ocidParam, refreshParam, skillGradeParam } from "../../upstream/params";
 
 const UPSTREAM_ERRORS = [400, 404, 429, 500, 502, 503, 504] as const;
 
@@ -15,7 +15,7 @@ export const lookupRoute = createRoute({
   tags: ["Characters"],
   operationId: "lookupCharacter",
   summary: "Find a character's ocid by name",
-  request: { query: z.object({ name: characterNameParam }) },
+  request: { query: z.object({ name: characterNameParam, refresh: refreshParam }) },
   responses: {
     200: {
       description: "The character's ocid",
@@ -47,6 +47,7 @@ export function sectionRoute(def: EndpointDef) {
       query: z.object({
         date: dateParam.optional(),
         ...(isSkill ? { grade: skillGradeParam } : {}),
+        refresh: refreshParam,
       }),
     },
     responses: {
@@ -96,7 +97,7 @@ export const profileRoute = createRoute({
   description:
     "Fetches every requested section concurrently (about one upstream round trip). One failing section does not " +
     "fail the call; when all fail the same way the call answers with that error, and with 502 when all fail upstream.",
-  request: { params: z.object({ ocid: ocidParam }), query: z.object({ sections: sectionsQuery, date: dateParam.optional() }) },
+  request: { params: z.object({ ocid: ocidParam }), query: z.object({ sections: sectionsQuery, date: dateParam.optional(), refresh: refreshParam }) },
   responses: profileResponses,
 });
 
@@ -108,7 +109,7 @@ export const profileByNameRoute = createRoute({
   summary: "A character's sections by name (resolves the ocid first)",
   request: {
     params: z.object({ name: characterNameParam }),
-    query: z.object({ sections: sectionsQuery, date: dateParam.optional() }),
+    query: z.object({ sections: sectionsQuery, date: dateParam.optional(), refresh: refreshParam }),
   },
   responses: profileResponses,
 });

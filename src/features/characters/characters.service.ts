@@ -2,7 +2,6 @@ import type { Context } from "hono";
 import { loadPublic, type Loaded } from "../../cache/load";
 import type { AppEnv } from "../../env";
 import { ProblemError } from "../../lib/problem";
-import { isEmptyBody } from "../../upstream/client";
 import { resolveDate } from "../../upstream/dates";
 import { endpoint, type EndpointDef } from "../../upstream/endpoints";
 
@@ -30,7 +29,7 @@ export async function fetchSection(c: Context<AppEnv>, request: SectionRequest):
   const params: Record<string, string | undefined> = { ocid: request.ocid };
   if (request.grade !== undefined) params.character_skill_grade = request.grade;
   const loaded = await loadPublic(c, { def: request.def, params, date: request.date });
-  if (isEmptyBody(loaded.body)) throw new ProblemError("NO_DATA");
+  if (loaded.empty) throw new ProblemError("NO_DATA");
   return loaded;
 }
 

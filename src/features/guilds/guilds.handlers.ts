@@ -3,7 +3,6 @@ import { loadPublic } from "../../cache/load";
 import { respondLoaded } from "../../cache/respond";
 import type { AppEnv } from "../../env";
 import { ProblemError } from "../../lib/problem";
-import { isEmptyBody } from "../../upstream/client";
 import { resolveDate } from "../../upstream/dates";
 import { endpoint } from "../../upstream/endpoints";
 import type { guildBasicRoute, guildLookupRoute } from "./guilds.routes";
@@ -27,6 +26,6 @@ export const getGuild: RouteHandler<typeof guildBasicRoute, AppEnv> = async (c) 
   const { oguild_id } = c.req.valid("param");
   const date = resolveDate(guildBasicEndpoint.date, c.req.valid("query").date, Date.now());
   const loaded = await loadPublic(c, { def: guildBasicEndpoint, params: { oguild_id }, date });
-  if (isEmptyBody(loaded.body)) throw new ProblemError("NO_DATA", { detail: { en: "There is no data for this guild on that date.", ko: "해당 날짜에 이 길드의 데이터가 없습니다." } });
+  if (loaded.empty) throw new ProblemError("NO_DATA", { detail: { en: "There is no data for this guild on that date.", ko: "해당 날짜에 이 길드의 데이터가 없습니다." } });
   return respondLoaded(c, loaded) as never;
 };

@@ -1,7 +1,7 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { problemResponses } from "../../lib/openapi";
 import { bodySchemaFor, endpoint } from "../../upstream/endpoints";
-import { dateParam, guildNameParam, oguildIdParam, worldNameParam } from "../../upstream/params";
+import { dateParam, guildNameParam, oguildIdParam, refreshParam, worldNameParam } from "../../upstream/params";
 
 export const guildLookupRoute = createRoute({
   method: "get",
@@ -9,7 +9,7 @@ export const guildLookupRoute = createRoute({
   tags: ["Guilds"],
   operationId: "lookupGuild",
   summary: "Find a guild's id by name and world",
-  request: { query: z.object({ name: guildNameParam, world_name: worldNameParam }) },
+  request: { query: z.object({ name: guildNameParam, world_name: worldNameParam, refresh: refreshParam }) },
   responses: {
     200: {
       description: "The guild's id",
@@ -29,7 +29,7 @@ export const guildBasicRoute = createRoute({
   tags: ["Guilds"],
   operationId: "getGuild",
   summary: "A guild's basic information",
-  request: { params: z.object({ oguild_id: oguildIdParam }), query: z.object({ date: dateParam.optional() }) },
+  request: { params: z.object({ oguild_id: oguildIdParam }), query: z.object({ date: dateParam.optional(), refresh: refreshParam }) },
   responses: {
     200: { description: "The upstream guild/basic body", content: { "application/json": { schema: bodySchemaFor(endpoint("guild", "basic")) } } },
     ...problemResponses(400, 404, 429, 500, 502, 503, 504),

@@ -2,7 +2,7 @@ import { createRoute, z } from "@hono/zod-openapi";
 import { problemResponses } from "../../lib/openapi";
 import { bodySchemaFor, endpointsIn } from "../../upstream/endpoints";
 import { NOTICE_TYPES } from "../../upstream/game-data";
-import { noticeIdParam } from "../../upstream/params";
+import { noticeIdParam, refreshParam } from "../../upstream/params";
 
 const noticeType = z.enum(NOTICE_TYPES).openapi({ description: "Which notice board" });
 const lists = endpointsIn("notice");
@@ -14,7 +14,7 @@ export const noticeListRoute = createRoute({
   tags: ["Notices"],
   operationId: "listNotices",
   summary: "The 20 most recent notices of a board",
-  request: { query: z.object({ type: noticeType.default("general") }) },
+  request: { query: z.object({ type: noticeType.default("general"), refresh: refreshParam }) },
   responses: {
     200: {
       description: "The upstream notice list body (its list field depends on the board)",
@@ -30,7 +30,7 @@ export const noticeDetailRoute = createRoute({
   tags: ["Notices"],
   operationId: "getNotice",
   summary: "One notice (only while it is on its board's current list)",
-  request: { params: z.object({ type: noticeType, notice_id: noticeIdParam }) },
+  request: { params: z.object({ type: noticeType, notice_id: noticeIdParam }), query: z.object({ refresh: refreshParam }) },
   responses: {
     200: {
       description: "The upstream notice detail body, plus the notice_id asked for",

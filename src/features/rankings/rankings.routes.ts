@@ -1,7 +1,7 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { problemResponses } from "../../lib/openapi";
 import { bodySchemaFor, endpointsIn, type EndpointDef } from "../../upstream/endpoints";
-import { dateParam } from "../../upstream/params";
+import { dateParam, refreshParam } from "../../upstream/params";
 
 /** Filters with a default (the upstream requires them; SPEC: default 0). */
 export const RANKING_DEFAULTS: Record<string, string> = { ranking_type: "0", difficulty: "0" };
@@ -18,7 +18,7 @@ export function rankingRoute(def: EndpointDef) {
     description:
       "The upstream ranking body (200 rows a page). `date` defaults to the latest published day " +
       "(today's ranking appears at 08:30 KST); data exists from 2023-12-22.",
-    request: { query: z.object({ ...filters, date: dateParam.optional() }) },
+    request: { query: z.object({ ...filters, date: dateParam.optional(), refresh: refreshParam }) },
     responses: {
       200: { description: `The ${def.name} ranking`, content: { "application/json": { schema: bodySchemaFor(def) } } },
       ...problemResponses(400, 404, 429, 500, 502, 503, 504),

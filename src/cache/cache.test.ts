@@ -1,0 +1,297 @@
+import { env } from "cloudflare:workers";
+import { afterEach, describe, expect, it, vi } from "vitest";
+import { fakeUpstream, nexonError, nexonJson } from "../../test/fake-upstream";
+import { call, expectProblem } from "../../test/helpers";
+import { signedInUser } from "../features/auth/auth.test-helpers";
+import { endpoint } from "../upstream/endpoints";
+import { SAMPLE_CHARACTERS, sampleUpstreamFetch } from "../upstream/sample";
+import { joinedCount } from "./coalesce";
+import { cacheKeyFor } from "./keys";
+
+const hero = SAMPLE_CHARACTERS[0]!;
+const BASIC = `/v1/characters/${hero.ocid}/basic`;
+const T0 = Date.parse("2026-03-10T12:00:00+09:00");
+const MIN = 60_000;
+const HOUR = 60 * MIN;
+const DAY = 24 * HOUR;
+
+afterEach(() => {
+  vi.restoreAllMocks();
+  vi.useRealTimers();
+});
+
+/** The sample upstream, except that character/basic says `character_level: version` (or fails with `failWith`). */
+function versionedUpstream() {
+  const state = { version: 1, failWith: undefined as string | undefined };
+  const fake = fakeUpstream(async (c, request) => {
+    if (state.failWith) return nexonError(state.failWith);
+    if (c.path !== "character/basic") return undefined;
+    const body = (await (await sampleUpstreamFetch(request)).json()) as Record<string, unknown>;
+    return nexonJson({ ...body, character_level: state.version });
+  });
+  return { ...fake, state };
+}
+
+const levelOf = async (res: Response) => ((await res.json()) as { character_level: number }).character_level;
+
+function at(time: number) {
+  vi.useFakeTimers({ toFake: ["Date"] });
+  vi.setSystemTime(time);
+}
+
+const basicKey = (date?: string) =>
+  cacheKeyFor("https://api.test", "nexon.test", endpoint("character", "basic"), { ocid: hero.ocid }, date);
+
+describe("one upstream answer through the cache", () => {
+  it("misses once, then hits without calling the upstream", async () => {
+    const { calls } = versionedUpstream();
+    at(T0);
+    const first = await call(BASIC);
+    expect(first.status).toBe(200);
+    expect(first.headers.get("x-cache")).toBe("MISS");
+    expect(first.headers.get("cache-control")).toBe("public, max-age=900, stale-while-revalidate=3600, stale-if-error=86400");
+    expect(first.headers.get("age")).toBe("0");
+    expect(first.headers.get("server-timing")).toMatch(/cache;dur=\d+/);
+    expect(first.headers.get("server-timing")).toMatch(/upstream;dur=\d+/);
+    const text = await first.text();
+
+    const second = await call(BASIC);
+    expect(second.headers.get("x-cache")).toBe("HIT");
+    expect(second.headers.get("etag")).toBe(first.headers.get("etag"));
+    expect(await second.text()).toBe(text);
+    expect(calls).toHaveLength(1);
+  });
+
+  it("answers 304 to a matching If-None-Match, with the cache headers", async () => {
+    versionedUpstream();
+    const etag = (await call(BASIC)).headers.get("etag")!;
+    expect(etag).toMatch(/^"[\w-]+"$/);
+    for (const ifNoneMatch of [etag, `W/${etag}`, `"other", ${etag}`, "*"]) {
+      const res = await call(BASIC, { headers: { "If-None-Match": ifNoneMatch } });
+      expect(res.status).toBe(304);
+      expect(await res.text()).toBe("");
+      expect(res.headers.get("etag")).toBe(etag);
+      expect(res.headers.get("x-cache")).toBe("HIT");
+      expect(res.headers.get("cache-control")).toMatch(/^public, max-age=\d+/);
+    }
+    expect((await call(BASIC, { headers: { "If-None-Match": '"other"' } })).status).toBe(200);
+  });
+
+  it("serves a stale copy while one background call revalidates it", async () => {
+    const { calls, state } = versionedUpstream();
+    at(T0);
+    await call(BASIC);
+    at(T0 + 16 * MIN);
+    state.version = 2;
+    const stale = await call(BASIC);
+    expect(stale.headers.get("x-cache")).toBe("STALE");
+    expect(stale.headers.get("cache-control")).toBe("public, max-age=0, stale-while-revalidate=3540, stale-if-error=86340");
+    expect(stale.headers.get("age")).toBe(String(16 * 60));
+    expect(await levelOf(stale)).toBe(1);
+    await vi.waitFor(async () => expect(await levelOf(await call(BASIC))).toBe(2));
+    expect(calls).toHaveLength(2);
+  });
+
+  it("serves the stale copy when the upstream fails, for a day after freshness", async () => {
+    const { calls, state } = versionedUpstream();
+    at(T0);
+    await call(BASIC);
+    at(T0 + 2 * HOUR);
+    state.failWith = "OPENAPI00010";
+    const res = await call(BASIC);
+    expect(res.status).toBe(200);
+    expect(res.headers.get("x-cache")).toBe("STALE");
+    expect(res.headers.get("cache-control")).toBe(`public, max-age=0, stale-if-error=${24 * 3600 - (2 * 3600 - 15 * 60)}`);
+    expect(await levelOf(res)).toBe(1);
+    expect(calls).toHaveLength(2);
+  });
+
+  it("does not serve a stale copy for the caller's own mistakes", async () => {
+    const { state } = versionedUpstream();
+    at(T0);
+    await call(BASIC);
+    at(T0 + 2 * HOUR);
+    state.failWith = "OPENAPI00003";
+    await expectProblem(await call(BASIC), 404, "CHARACTER_NOT_FOUND");
+  });
+
+  it("forgets the copy once stale-if-error is over", async () => {
+    const { calls, state } = versionedUpstream();
+    at(T0);
+    await call(BASIC);
+    at(T0 + 15 * MIN + DAY + 1000);
+    state.failWith = "OPENAPI00010";
+    await expectProblem(await call(BASIC), 503, "UPSTREAM_MAINTENANCE");
+    state.failWith = undefined;
+    state.version = 3;
+    const res = await call(BASIC);
+    expect(res.headers.get("x-cache")).toBe("MISS");
+    expect(await levelOf(res)).toBe(3);
+    expect(calls).toHaveLength(3);
+  });
+
+  it("never caches an error (DATA_NOT_READY especially)", async () => {
+    const { calls, state } = versionedUpstream();
+    state.failWith = "OPENAPI00009";
+    const res = await call(BASIC);
+    await expectProblem(res, 503, "DATA_NOT_READY");
+    expect(res.headers.get("cache-control")).toBe("no-store");
+    state.failWith = undefined;
+    expect((await call(BASIC)).headers.get("x-cache")).toBe("MISS");
+    expect(calls).toHaveLength(2);
+  });
+
+  it("keeps a past day for 30 days, an empty one included", async () => {
+    const { calls } = fakeUpstream((c) => (c.path === "character/popularity" ? nexonJson({ date: "2025-01-15T00:00+09:00", popularity: null }) : undefined));
+    at(T0);
+    const first = await call(`${BASIC}?date=2025-01-15`);
+    expect(first.headers.get("cache-control")).toBe("public, max-age=2592000");
+    await expectProblem(await call(`/v1/characters/${hero.ocid}/popularity?date=2025-01-15`), 404, "NO_DATA");
+    at(T0 + 29 * DAY);
+    const later = await call(`${BASIC}?date=2025-01-15`);
+    expect(later.headers.get("x-cache")).toBe("HIT");
+    expect(later.headers.get("cache-control")).toBe(`public, max-age=${DAY / 1000}`);
+    await expectProblem(await call(`/v1/characters/${hero.ocid}/popularity?date=2025-01-15`), 404, "NO_DATA");
+    expect(calls.map((c) => c.path)).toEqual(["character/basic", "character/popularity"]);
+  });
+
+  it("serves a KV hit when the Cache API has nothing (as on workers.dev), and refills the Cache API", async () => {
+    const { calls } = versionedUpstream();
+    const key = basicKey();
+    const text = await (await call(BASIC)).text();
+    await vi.waitFor(async () => expect(await caches.default.match(key.url)).toBeDefined());
+    await vi.waitFor(async () => expect(await env.CACHE.get(key.kv)).toBe(text));
+    const { metadata } = await env.CACHE.getWithMetadata<Record<string, unknown>>(key.kv);
+    expect(metadata).toMatchObject({ fetched_at: expect.any(Number), fresh_until: expect.any(Number), etag: expect.any(String), empty: false });
+
+    expect(await caches.default.delete(key.url)).toBe(true);
+    const res = await call(BASIC);
+    expect(res.headers.get("x-cache")).toBe("HIT");
+    expect(await res.text()).toBe(text);
+    expect(calls).toHaveLength(1);
+    await vi.waitFor(async () => expect(await (await caches.default.match(key.url))?.text()).toBe(text));
+  });
+
+  it("writes KV at most once a second per key, and keeps the newest answer", async () => {
+    const { state } = versionedUpstream();
+    const user = await signedInUser();
+    const put = vi.spyOn(env.CACHE, "put");
+    await call(BASIC);
+    await vi.waitFor(() => expect(put).toHaveBeenCalledTimes(1));
+    state.version = 2;
+    await call(`${BASIC}?refresh=true`, { headers: user.auth });
+    await vi.waitFor(() => expect(put).toHaveBeenCalledTimes(2), { timeout: 3000 });
+    const puts = put.mock.calls.map((args) => args[0]);
+    expect(puts).toEqual([basicKey().kv, basicKey().kv]);
+    const [first, second] = put.mock.invocationCallOrder;
+    expect(second).toBeGreaterThan(first!);
+    expect(JSON.parse((await env.CACHE.get(basicKey().kv))!).character_level).toBe(2);
+  });
+});
+
+describe("coalescing", () => {
+  /** Holds the upstream's answers until `open()`; counts the calls. */
+  function heldUpstream(answer?: () => Response) {
+    let open!: () => void;
+    const gate = new Promise<void>((resolve) => (open = resolve));
+    const fake = fakeUpstream(async () => {
+      await gate;
+      return answer?.();
+    });
+    return { ...fake, open };
+  }
+
+  it("makes one upstream call for 50 concurrent identical misses", async () => {
+    const { calls, open } = heldUpstream();
+    const responses = Array.from({ length: 50 }, () => call(BASIC));
+    await vi.waitFor(() => expect(joinedCount(basicKey().kv)).toBe(49));
+    open();
+    const answers = await Promise.all(responses);
+    expect(calls).toHaveLength(1);
+    const bodies = await Promise.all(answers.map((r) => r.text()));
+    expect(new Set(answers.map((r) => r.status))).toEqual(new Set([200]));
+    expect(new Set(bodies).size).toBe(1);
+  });
+
+  it("shares the failure too", async () => {
+    const { calls, open } = heldUpstream(() => nexonError("OPENAPI00010"));
+    const responses = Array.from({ length: 50 }, () => call(BASIC));
+    await vi.waitFor(() => expect(joinedCount(basicKey().kv)).toBe(49));
+    open();
+    for (const res of await Promise.all(responses)) await expectProblem(res, 503, "UPSTREAM_MAINTENANCE");
+    expect(calls).toHaveLength(1);
+  });
+});
+
+describe("?refresh=true", () => {
+  it("is refused to anonymous callers before any upstream call", async () => {
+    const { calls } = versionedUpstream();
+    const res = await call(`${BASIC}?refresh=true`);
+    await expectProblem(res, 401, "UNAUTHENTICATED");
+    expect(res.headers.get("www-authenticate")).toMatch(/^Bearer/);
+    await expectProblem(await call(`/v1/characters/${hero.ocid}?refresh=true`), 401, "UNAUTHENTICATED");
+    await expectProblem(await call(`/v1/rankings/overall?refresh=true`), 401, "UNAUTHENTICATED");
+    expect(calls).toHaveLength(0);
+    await expectProblem(await call(`${BASIC}?refresh=yes`), 400, "VALIDATION_FAILED");
+  });
+
+  it("bypasses the fresh copy for a signed-in user, privately, and refreshes the shared copy", async () => {
+    const { calls, state } = versionedUpstream();
+    const user = await signedInUser();
+    await call(BASIC);
+    state.version = 2;
+    const res = await call(`${BASIC}?refresh=true`, { headers: user.auth });
+    expect(res.status).toBe(200);
+    expect(res.headers.get("x-cache")).toBe("BYPASS");
+    expect(res.headers.get("cache-control")).toBe("private, no-store");
+    expect(await levelOf(res)).toBe(2);
+    const shared = await call(BASIC);
+    expect(shared.headers.get("cache-control")).toMatch(/^public/);
+    expect(await levelOf(shared)).toBe(2);
+    expect(calls).toHaveLength(2);
+  });
+
+  it("is rate-limited per user", async () => {
+    const { calls } = versionedUpstream();
+    const user = await signedInUser();
+    const limit = vi.spyOn(env.RATE_LIMIT_AUTHED, "limit").mockImplementation(async ({ key }) => ({ success: !key.startsWith("refresh:") }));
+    const res = await call(`${BASIC}?refresh=true`, { headers: user.auth });
+    await expectProblem(res, 429, "RATE_LIMITED");
+    expect(res.headers.get("retry-after")).toBe("60");
+    expect(limit).toHaveBeenCalledWith({ key: `refresh:${user.id}` });
+    expect(calls).toHaveLength(0);
+  });
+
+  it("refreshes every section of a profile, in the child invocations too", async () => {
+    const { calls } = fakeUpstream();
+    const user = await signedInUser();
+    const first = await call(`/v1/characters/${hero.ocid}`);
+    const sections = calls.length;
+    expect(sections).toBeGreaterThan(6);
+    const res = await call(`/v1/characters/${hero.ocid}?refresh=true`, { headers: user.auth });
+    expect(res.status).toBe(200);
+    expect(res.headers.get("x-cache")).toBe("BYPASS");
+    expect(res.headers.get("cache-control")).toBe("private, no-store");
+    expect(first.headers.get("cache-control")).toMatch(/^public/);
+    expect(calls).toHaveLength(2 * sections);
+  });
+});
+
+describe("private data", () => {
+  it("never reaches the shared tiers", async () => {
+    const { loadPublic } = await import("./load");
+    const { Hono } = await import("hono");
+    const { calls } = fakeUpstream();
+    const app = new Hono<import("../env").AppEnv>()
+      .use(async (c, next) => {
+        c.set("stats", { cacheMs: 0, upstreamMs: 0, upstreamCalls: 0 });
+        await next();
+      })
+      .get("/", async (c) => c.json((await loadPublic(c, { def: endpoint("account", "characters"), params: {} })).body));
+    const res = await app.request("/", {}, env);
+    expect(res.status).toBe(500);
+    expect(calls).toHaveLength(0);
+    const { keys } = await env.CACHE.list();
+    expect(keys.filter((k) => k.name.includes("character/list") || k.name.includes("history/"))).toEqual([]);
+  });
+});

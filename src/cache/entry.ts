@@ -1,0 +1,72 @@
+import { isEmptyBody, type UpstreamBody } from "../upstream/client";
+import type { CachePolicy } from "./policy";
+
+/**
+ * What is kept beside a cached body (KV metadata; a Cache API header), so a hit
+ * needs neither JSON parsing nor validation. Times are epoch milliseconds.
+ */
+export interface EntryMeta {
+  fetched_at: number;
+  /** HIT until then. */
+  fresh_until: number;
+  /** STALE + background revalidation until then. */
+  stale_until: number;
+  /** STALE only when the upstream fails, until then. */
+  error_until: number;
+  etag: string;
+  /** The upstream's "no data" answer (every field null or []). */
+  empty: boolean;
+}
+
+/** A cached answer: the exact bytes we send, and its metadata. */
+export interface CacheEntry {
+  text: string;
+  meta: EntryMeta;
+}
+
+export type Freshness = "fresh" | "stale" | "stale-if-error" | "expired";
+
+const toBase64Url = (bytes: Uint8Array) => btoa(String.fromCharCode(...bytes)).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
+
+/** A strong ETag of the bytes (128 bits of SHA-256). */
+export async function etagOf(text: string): Promise<string> {
+  const digest = await crypto.subtle.digest("SHA-256", new TextEncoder().encode(text));
+  return `"${toBase64Url(new Uint8Array(digest).slice(0, 16))}"`;
+}
+
+export async function createEntry(body: UpstreamBody, policy: CachePolicy, now: number): Promise<CacheEntry> {
+  const text = JSON.stringify(body);
+  const freshUntil = now + policy.freshSeconds * 1000;
+  return {
+    text,
+    meta: {
+      fetched_at: now,
+      fresh_until: freshUntil,
+      stale_until: freshUntil + policy.staleWhileRevalidateSeconds * 1000,
+      error_until: freshUntil + policy.staleIfErrorSeconds * 1000,
+      etag: await etagOf(text),
+      empty: isEmptyBody(body),
+    },
+  };
+}
+
+export function freshnessOf(meta: EntryMeta, now: number): Freshness {
+  if (now < meta.fresh_until) return "fresh";
+  if (now < meta.stale_until) return "stale";
+  if (now < meta.error_until) return "stale-if-error";
+  return "expired";
+}
+
+/** Seconds a tier should keep the entry: until its last usable moment. */
+export function retentionSeconds(meta: EntryMeta, now: number): number {
+  return Math.ceil((Math.max(meta.fresh_until, meta.stale_until, meta.error_until) - now) / 1000);
+}
+
+/** Metadata read back from a tier; anything malformed counts as a miss. */
+export function parseMeta(value: unknown): EntryMeta | null {
+  if (typeof value !== "object" || value === null) return null;
+  const m = value as Record<string, unknown>;
+  const numbers = ["fetched_at", "fresh_until", "stale_until", "error_until"] as const;
+  if (!numbers.every((k) => typeof m[k] === "number") || typeof m.etag !== "string" || typeof m.empty !== "boolean") return null;
+  return m as unknown as EntryMeta;
+}

@@ -1,0 +1,36 @@
+import type { UpstreamParams } from "../upstream/client";
+import type { EndpointDef } from "../upstream/endpoints";
+
+/** Bump when the stored format changes: old entries are then simply never read again. */
+const KEY_VERSION = "v1";
+
+let generation = 0;
+
+/** Tests only: every key from now on is new, so each test starts with empty tiers. */
+export function nextKeyGeneration(): void {
+  generation += 1;
+}
+
+export interface CacheKey {
+  /** KV key (global tier). */
+  kv: string;
+  /** Cache API key (per-location tier): a GET URL under the serving origin. */
+  url: string;
+}
+
+/**
+ * One key per upstream answer: which upstream (host, or "sample"), the endpoint
+ * path, its parameters (only the table's, sorted) and the date. Nothing about who
+ * asked is ever part of it: only public endpoints reach the shared tiers.
+ */
+export function cacheKeyFor(origin: string, source: string, def: EndpointDef, params: UpstreamParams, date: string | undefined): CacheKey {
+  const query = new URLSearchParams();
+  for (const name of Object.keys(params).sort()) {
+    const value = params[name];
+    if (value !== undefined && name in def.params) query.set(name, value);
+  }
+  if (date !== undefined) query.set("date", date);
+  const version = generation === 0 ? KEY_VERSION : `${KEY_VERSION}.t${generation}`;
+  const path = `${version}/${encodeURIComponent(source)}/${def.path}?${query}`;
+  return { kv: path, url: `${origin}/__cache/${path}` };
+}

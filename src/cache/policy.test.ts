@@ -1,0 +1,90 @@
+import { describe, expect, it } from "vitest";
+import { ENDPOINTS, endpoint } from "../upstream/endpoints";
+import { createEntry, freshnessOf, retentionSeconds } from "./entry";
+import { cacheKeyFor } from "./keys";
+import { cachePolicyFor, isStorable, LATEST_POLICY, PAST_DAY_POLICY } from "./policy";
+
+const NOON_KST = Date.parse("2026-03-10T12:00:00+09:00");
+const MIN = 60;
+const HOUR = 3600;
+const DAY = 86400;
+
+describe("cachePolicyFor", () => {
+  it("never caches private data (the user's own key)", () => {
+    const privateDefs = ENDPOINTS.filter((d) => d.access === "private");
+    expect(privateDefs.length).toBeGreaterThan(0);
+    for (const def of privateDefs) {
+      expect(cachePolicyFor(def, undefined, NOON_KST)).toBeNull();
+      expect(cachePolicyFor(def, "2025-01-01", NOON_KST)).toBeNull();
+    }
+  });
+
+  it("gives every public endpoint a policy", () => {
+    for (const def of ENDPOINTS.filter((d) => d.access === "public")) expect(cachePolicyFor(def, undefined, NOON_KST)).not.toBeNull();
+  });
+
+  it("keeps any past day for 30 days", () => {
+    for (const def of [endpoint("character", "basic"), endpoint("character", "union"), endpoint("guild", "basic"), endpoint("ranking", "overall")]) {
+      expect(cachePolicyFor(def, "2026-03-09", NOON_KST)).toEqual({ freshSeconds: 30 * DAY, staleWhileRevalidateSeconds: 0, staleIfErrorSeconds: 0 });
+    }
+    expect(PAST_DAY_POLICY.freshSeconds).toBe(30 * DAY);
+  });
+
+  it("follows the SPEC table for the latest data", () => {
+    const policy = (group: Parameters<typeof endpoint>[0], name: string, date?: string) => cachePolicyFor(endpoint(group, name), date, NOON_KST);
+    expect(policy("character", "stat")).toEqual({ freshSeconds: 15 * MIN, staleWhileRevalidateSeconds: HOUR, staleIfErrorSeconds: DAY });
+    expect(policy("character", "union-raider")).toEqual(LATEST_POLICY.section);
+    expect(policy("guild", "basic")).toEqual(LATEST_POLICY.section);
+    expect(policy("identity", "character")?.freshSeconds).toBe(DAY);
+    expect(policy("identity", "guild")?.freshSeconds).toBe(DAY);
+    // Today's ranking (asked by date) is still the latest one.
+    expect(policy("ranking", "union", "2026-03-10")?.freshSeconds).toBe(HOUR);
+    expect(policy("notice", "general")?.freshSeconds).toBe(10 * MIN);
+    expect(policy("notice-detail", "event")?.freshSeconds).toBe(DAY);
+  });
+
+  it("stores empty past snapshots but not an empty name lookup", () => {
+    expect(isStorable(endpoint("character", "android-equipment"), true)).toBe(true);
+    expect(isStorable(endpoint("identity", "guild"), true)).toBe(false);
+    expect(isStorable(endpoint("identity", "guild"), false)).toBe(true);
+  });
+});
+
+describe("cache entries", () => {
+  it("move from fresh to stale to stale-if-error to expired", async () => {
+    const entry = await createEntry({ date: null, character_name: "x" }, LATEST_POLICY.section, NOON_KST);
+    const at = (seconds: number) => freshnessOf(entry.meta, NOON_KST + seconds * 1000);
+    expect(at(0)).toBe("fresh");
+    expect(at(15 * MIN - 1)).toBe("fresh");
+    expect(at(15 * MIN)).toBe("stale");
+    expect(at(15 * MIN + HOUR - 1)).toBe("stale");
+    expect(at(15 * MIN + HOUR)).toBe("stale-if-error");
+    expect(at(15 * MIN + DAY - 1)).toBe("stale-if-error");
+    expect(at(15 * MIN + DAY)).toBe("expired");
+    expect(retentionSeconds(entry.meta, NOON_KST)).toBe(15 * MIN + DAY);
+  });
+
+  it("carry the bytes we send, an ETag of them and the empty flag", async () => {
+    const a = await createEntry({ date: null, popularity: null }, PAST_DAY_POLICY, NOON_KST);
+    const b = await createEntry({ date: null, popularity: 12 }, PAST_DAY_POLICY, NOON_KST);
+    expect(a.text).toBe('{"date":null,"popularity":null}');
+    expect(a.meta.empty).toBe(true);
+    expect(b.meta.empty).toBe(false);
+    expect(a.meta.etag).toMatch(/^"[A-Za-z0-9_-]{22}"$/);
+    expect(a.meta.etag).not.toBe(b.meta.etag);
+  });
+});
+
+describe("cache keys", () => {
+  const basic = endpoint("character", "basic");
+
+  it("depend only on the upstream, the endpoint, its own parameters and the date", () => {
+    const a = cacheKeyFor("https://api.test", "nexon.test", basic, { ocid: "ab", stray: "x" }, "2025-01-01");
+    const b = cacheKeyFor("https://api.test", "nexon.test", basic, { ocid: "ab" }, "2025-01-01");
+    expect(a).toEqual(b);
+    expect(a.kv).toMatch(/nexon\.test\/character\/basic\?ocid=ab&date=2025-01-01$/);
+    expect(a.url.startsWith("https://api.test/__cache/")).toBe(true);
+    expect(cacheKeyFor("https://api.test", "sample", basic, { ocid: "ab" }, "2025-01-01").kv).not.toBe(a.kv);
+    expect(cacheKeyFor("https://api.test", "nexon.test", basic, { ocid: "ab" }, undefined).kv).not.toBe(a.kv);
+  });
+});

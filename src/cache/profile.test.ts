@@ -1,0 +1,113 @@
+import { afterEach, describe, expect, it, vi } from "vitest";
+import { fakeUpstream } from "../../test/fake-upstream";
+import { call, expectProblem, jsonInit } from "../../test/helpers";
+import { SECTIONS } from "../upstream/endpoints";
+import { SAMPLE_CHARACTERS } from "../upstream/sample";
+import { MAX_OPEN_SUBREQUESTS, observeSubrequests, type SubrequestLimiter } from "./subrequests";
+
+const hero = SAMPLE_CHARACTERS[0]!;
+const PROFILE = `/v1/characters/${hero.ocid}`;
+const DEFAULT_SECTIONS = SECTIONS.filter((s) => s.name !== "skill");
+const T0 = Date.parse("2026-03-10T12:00:00+09:00");
+
+afterEach(() => {
+  vi.restoreAllMocks();
+  vi.useRealTimers();
+  observeSubrequests(undefined);
+});
+
+describe("the profile aggregate and the per-section cache", () => {
+  it("costs no upstream call when every section is warm, and says HIT", async () => {
+    const { calls } = fakeUpstream();
+    const cold = await call(PROFILE);
+    expect(cold.status).toBe(200);
+    expect(cold.headers.get("x-cache")).toBe("MISS");
+    expect(calls).toHaveLength(DEFAULT_SECTIONS.length);
+    const coldBody = (await cold.json()) as { sections: Record<string, unknown> };
+
+    const warm = await call(PROFILE);
+    expect(warm.headers.get("x-cache")).toBe("HIT");
+    expect(warm.headers.get("cache-control")).toMatch(/^public, max-age=\d+, stale-while-revalidate=\d+, stale-if-error=\d+$/);
+    const warmBody = (await warm.json()) as { sections: Record<string, unknown> };
+    expect(warmBody.sections).toEqual(coldBody.sections);
+    expect(calls).toHaveLength(DEFAULT_SECTIONS.length);
+
+    const etag = warm.headers.get("etag")!;
+    expect(etag).toMatch(/^W\/"/);
+    const notModified = await call(PROFILE, { headers: { "If-None-Match": etag } });
+    expect(notModified.status).toBe(304);
+    expect(calls).toHaveLength(DEFAULT_SECTIONS.length);
+  });
+
+  it("shares its sections with the section routes", async () => {
+    const { calls } = fakeUpstream();
+    await call(`${PROFILE}/basic`);
+    await call(`${PROFILE}/stat`);
+    const res = await call(`${PROFILE}?sections=basic,stat`);
+    expect(res.headers.get("x-cache")).toBe("HIT");
+    expect(calls).toHaveLength(2);
+    const mixed = await call(`${PROFILE}?sections=basic,stat,union`);
+    expect(mixed.headers.get("x-cache")).toBe("MISS");
+    expect(calls).toHaveLength(3);
+  });
+
+  it("says STALE when any section is stale", async () => {
+    fakeUpstream();
+    vi.useFakeTimers({ toFake: ["Date"] });
+    vi.setSystemTime(T0);
+    await call(`${PROFILE}/basic`);
+    vi.setSystemTime(T0 + 10 * 60_000);
+    await call(`${PROFILE}/stat`);
+    vi.setSystemTime(T0 + 16 * 60_000);
+    const res = await call(`${PROFILE}?sections=basic,stat`);
+    expect(res.headers.get("x-cache")).toBe("STALE");
+    expect(res.headers.get("cache-control")).toMatch(/^public, max-age=0, /);
+  });
+});
+
+describe("the six-subrequest limit", () => {
+  it("never lets an invocation open a 7th subrequest, yet loads a cold profile in one round trip", async () => {
+    const expected = DEFAULT_SECTIONS.length;
+    expect(expected).toBeGreaterThan(MAX_OPEN_SUBREQUESTS);
+    const peaks = new Map<SubrequestLimiter, number>();
+    observeSubrequests((limiter) => peaks.set(limiter, Math.max(peaks.get(limiter) ?? 0, limiter.inFlight)));
+
+    let inFlight = 0;
+    let maxInFlight = 0;
+    let release!: () => void;
+    const allInFlight = new Promise<void>((resolve) => (release = resolve));
+    // Answers nothing until every section's call is in flight: only possible if no invocation waits for another round trip.
+    const { calls } = fakeUpstream(async () => {
+      inFlight += 1;
+      maxInFlight = Math.max(maxInFlight, inFlight);
+      if (inFlight === expected) release();
+      await allInFlight;
+      return undefined;
+    });
+    const res = await call(PROFILE);
+    expect(res.status).toBe(200);
+    expect(calls).toHaveLength(expected);
+    expect(maxInFlight).toBe(expected);
+    // The parent and one child per group of six sections.
+    expect(peaks.size).toBe(1 + Math.ceil(expected / MAX_OPEN_SUBREQUESTS));
+    for (const peak of peaks.values()) expect(peak).toBeLessThanOrEqual(MAX_OPEN_SUBREQUESTS);
+    expect(Math.max(...peaks.values())).toBe(MAX_OPEN_SUBREQUESTS);
+  });
+
+  it("keeps a profile of six sections or fewer in one invocation", async () => {
+    const logged = vi.spyOn(console, "log");
+    fakeUpstream();
+    expect((await call(`${PROFILE}?sections=basic,stat,union,dojang,ability,skill:6`)).status).toBe(200);
+    const routes = logged.mock.calls.map(([line]) => JSON.parse(String(line)) as { route?: string }).map((l) => l.route);
+    expect(routes).toEqual(["/v1/characters/:ocid"]);
+  });
+});
+
+describe("the internal child route", () => {
+  it("is a 404 from the internet", async () => {
+    const { calls } = fakeUpstream();
+    const body = { ocid: hero.ocid, date: null, sections: [{ name: "basic" }], refresh: true };
+    await expectProblem(await call("/__internal/profile-sections", jsonInit("POST", body)), 404, "NOT_FOUND");
+    expect(calls).toHaveLength(0);
+  });
+});

@@ -1,0 +1,67 @@
+import type { Context } from "hono";
+import type { AppEnv } from "../env";
+
+/**
+ * Workers production keeps at most six subrequests of one invocation waiting for
+ * response headers; a seventh queues until one of them has its headers. What
+ * counts (Cloudflare docs, "Simultaneous open connections"): `fetch()`, KV
+ * get/put/list/delete, Cache API put/match/delete, R2, Queues send and
+ * `connect()` — and a call to another Worker through a service binding (our own
+ * child invocations included) is a fetch too. `wrangler dev` enforces none of
+ * it, so a Promise.all over 25 calls looks like one round trip locally and costs
+ * five in production. This limiter makes the rule explicit, everywhere (dev,
+ * tests, benchmark): every outbound call of an invocation goes through it.
+ *
+ * The docs also say that invocations started through service bindings are
+ * "measured from the top-level request" and may share its six. The profile
+ * fan-out (characters.fanout.ts) is built to be safe either way; see there.
+ */
+export const MAX_OPEN_SUBREQUESTS = 6;
+
+export class SubrequestLimiter {
+  private open = 0;
+  private readonly waiting: (() => void)[] = [];
+  /** Most subrequests this invocation ever had open at once. */
+  peak = 0;
+
+  constructor(readonly limit = MAX_OPEN_SUBREQUESTS) {}
+
+  /** Runs `task` once a slot is free; the slot is held until `task` settles (for fetch: until headers arrive). */
+  async run<T>(task: () => Promise<T>): Promise<T> {
+    if (this.open < this.limit) this.open += 1;
+    // A released slot is handed straight to the next waiter, so `open` stays counted.
+    else await new Promise<void>((resolve) => this.waiting.push(resolve));
+    this.peak = Math.max(this.peak, this.open);
+    observer?.(this);
+    try {
+      return await task();
+    } finally {
+      const next = this.waiting.shift();
+      if (next) next();
+      else this.open -= 1;
+    }
+  }
+
+  get inFlight(): number {
+    return this.open;
+  }
+}
+
+const limiters = new WeakMap<Context<AppEnv>, SubrequestLimiter>();
+
+/** The request's limiter: one per invocation (one Hono context per fetch event). */
+export function subrequests(c: Context<AppEnv>): SubrequestLimiter {
+  let limiter = limiters.get(c);
+  if (!limiter) {
+    limiter = new SubrequestLimiter();
+    limiters.set(c, limiter);
+  }
+  return limiter;
+}
+
+let observer: ((limiter: SubrequestLimiter) => void) | undefined;
+
+/** Test and benchmark hook: called each time a subrequest starts (undefined to stop). */
+export function observeSubrequests(fn: ((limiter: SubrequestLimiter) => void) | undefined): void {
+  observer = fn;
+}

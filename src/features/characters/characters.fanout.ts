@@ -1,0 +1,198 @@
+import { z } from "@hono/zod-openapi";
+import type { Context } from "hono";
+import { fromWire, toWire, type Loaded, type LoadedWire } from "../../cache/load";
+import { inheritRefresh, refreshRequested } from "../../cache/refresh";
+import { inBackground } from "../../cache/tiers";
+import { subrequests, MAX_OPEN_SUBREQUESTS } from "../../cache/subrequests";
+import type { AppEnv } from "../../env";
+import { describeError, log } from "../../lib/logging";
+import { ProblemError, type ProblemCode } from "../../lib/problem";
+import { toProblem } from "../../middleware/errors";
+import { SECTIONS } from "../../upstream/endpoints";
+import type { SectionSpec } from "./characters.profile";
+import { fetchSection } from "./characters.service";
+
+/**
+ * The profile fan-out. One invocation may have only six subrequests waiting for
+ * headers (src/cache/subrequests.ts), and a cold section costs three in a row
+ * (Cache API, KV, upstream), so 24 sections in one invocation take four or five
+ * upstream round trips. Instead the parent splits the sections into groups of at
+ * most six and loads each group in a child invocation of this same Worker: the
+ * `ProfileSections` entrypoint (src/index.ts), reached through `ctx.exports`
+ * (a service binding to ourselves), which runs the app on the internal route
+ * below. Each child has its own limiter, so every section's upstream call can be
+ * in flight at once: about one round trip.
+ *
+ * The parent's call to a child is itself a subrequest (it goes through the
+ * parent's limiter), and the child answers with its headers at once and streams
+ * its result when done. Cloudflare's docs say invocations reached through service
+ * bindings are "measured from the top-level request" and may share its six; if
+ * so, the children still cannot deadlock the parent (its calls to them stop
+ * counting as soon as headers arrive) and the fan-out degrades to what one
+ * invocation would do, never worse.
+ *
+ * The internal route answers only requests that came in through the entrypoint,
+ * which only `ctx.exports` can reach: from the internet it is a 404.
+ */
+
+export const CHILD_ROUTE = "/__internal/profile-sections";
+export const SECTIONS_PER_INVOCATION = MAX_OPEN_SUBREQUESTS;
+
+const sectionByName = new Map(SECTIONS.map((def) => [def.name, def]));
+
+/** Loads every spec in this invocation, concurrently; each settles on its own. */
+export function settleHere(c: Context<AppEnv>, ocid: string, date: string | undefined, specs: readonly SectionSpec[]) {
+  return Promise.allSettled(specs.map((spec) => fetchSection(c, { def: spec.def, ocid, date, grade: spec.grade })));
+}
+
+// ---- child side -------------------------------------------------------------
+
+const childRequests = new WeakSet<Request>();
+
+/** Marks a request that arrived through the ProfileSections entrypoint (never from the internet). */
+export function asChildRequest(request: Request): Request {
+  childRequests.add(request);
+  return request;
+}
+
+const ChildInput = z.object({
+  ocid: z.string().regex(/^[0-9a-f]{32}$/),
+  date: z.string().regex(/^\d{4}-\d{2}-\d{2}$/).nullable(),
+  sections: z.array(z.object({ name: z.string(), grade: z.string().optional() })).min(1).max(SECTIONS_PER_INVOCATION),
+  refresh: z.boolean(),
+});
+type ChildInput = z.infer<typeof ChildInput>;
+
+interface WireProblem {
+  code: ProblemCode;
+  status: number;
+  detail: { en: string; ko: string };
+  headers: Record<string, string>;
+  extra?: Record<string, unknown>;
+  errors?: { path: string; message: string }[];
+}
+
+type ChildResult = { ok: true; loaded: LoadedWire } | { ok: false; problem: WireProblem };
+
+interface ChildOutput {
+  results: ChildResult[];
+  stats: { cache_ms: number; upstream_ms: number; upstream_calls: number };
+}
+
+/** POST /__internal/profile-sections: loads up to six sections for a parent profile request. */
+export async function loadSectionsForParent(c: Context<AppEnv>): Promise<Response> {
+  if (!childRequests.has(c.req.raw)) throw new ProblemError("NOT_FOUND");
+  const input: ChildInput = ChildInput.parse(await c.req.json());
+  inheritRefresh(c, input.refresh);
+  const specs = input.sections.map(({ name, grade }) => {
+    const def = sectionByName.get(name);
+    if (!def) throw new Error(`unknown section ${name}`);
+    return { key: name, def, grade };
+  });
+
+  const output = settleHere(c, input.ocid, input.date ?? undefined, specs).then((settled): ChildOutput => {
+    const stats = c.get("stats");
+    return {
+      results: settled.map((result): ChildResult => {
+        if (result.status === "fulfilled") return { ok: true, loaded: toWire(result.value) };
+        const p = toProblem(result.reason, c);
+        return { ok: false, problem: { code: p.code, status: p.status, detail: p.detail, headers: p.headers, extra: p.extra, errors: p.errors } };
+      }),
+      stats: { cache_ms: stats.cacheMs, upstream_ms: stats.upstreamMs, upstream_calls: stats.upstreamCalls },
+    };
+  });
+
+  // Headers now, the result when it is ready: the parent's call stops counting
+  // toward its open subrequests as soon as these headers arrive.
+  const { readable, writable } = new TransformStream<Uint8Array, Uint8Array>();
+  const writer = writable.getWriter();
+  const streamed = output
+    .then((out) => writer.write(new TextEncoder().encode(JSON.stringify(out))))
+    .then(() => writer.close())
+    .catch((err: unknown) => writer.abort(err));
+  // Keeps this invocation alive (its timers included: the upstream budget may wait) until the result is out.
+  inBackground(c, streamed);
+  return c.body(readable, 200, { "Content-Type": "application/json", "Cache-Control": "no-store" });
+}
+
+// ---- parent side ------------------------------------------------------------
+
+type ChildEntrypoint = { fetch(request: Request): Promise<Response> };
+
+function childEntrypoint(c: Context<AppEnv>): ChildEntrypoint | undefined {
+  try {
+    return (c.executionCtx as unknown as { exports?: { ProfileSections?: ChildEntrypoint } }).exports?.ProfileSections;
+  } catch {
+    return undefined;
+  }
+}
+
+function problemFromWire(p: WireProblem): ProblemError {
+  return new ProblemError(p.code, { status: p.status, detail: p.detail, headers: p.headers, extra: p.extra, errors: p.errors });
+}
+
+async function settleInChild(
+  c: Context<AppEnv>,
+  child: ChildEntrypoint,
+  ocid: string,
+  date: string | undefined,
+  specs: readonly SectionSpec[],
+): Promise<PromiseSettledResult<Loaded>[]> {
+  const body = {
+    ocid,
+    date: date ?? null,
+    sections: specs.map((s) => ({ name: s.def.name, grade: s.grade })),
+    refresh: await refreshRequested(c),
+  } satisfies ChildInput;
+  // Same origin as the parent: the Cache API keys are built from it.
+  const request = new Request(new URL(CHILD_ROUTE, c.req.url), {
+    method: "POST",
+    headers: { "Content-Type": "application/json", "X-Request-Id": c.get("requestId"), "Accept-Language": c.get("language") },
+    body: JSON.stringify(body),
+  });
+  let output: ChildOutput;
+  try {
+    const res = await subrequests(c).run(() => child.fetch(request));
+    if (!res.ok) throw new Error(`child invocation answered ${res.status}`);
+    output = await res.json();
+  } catch (err) {
+    // The fan-out is an optimisation: without it the sections still load, just slower.
+    log("warn", "profile_child_failed", { request_id: c.get("requestId"), ...describeError(err) });
+    return settleHere(c, ocid, date, specs);
+  }
+  const stats = c.get("stats");
+  stats.cacheMs += output.stats.cache_ms;
+  stats.upstreamMs += output.stats.upstream_ms;
+  stats.upstreamCalls += output.stats.upstream_calls;
+  return output.results.map((r) =>
+    r.ok ? { status: "fulfilled", value: fromWire(r.loaded) } : { status: "rejected", reason: problemFromWire(r.problem) },
+  );
+}
+
+/** Splits `items` into `n` groups of near-equal size, order kept. */
+function groupsOf<T>(items: readonly T[], n: number): T[][] {
+  const groups: T[][] = [];
+  for (let i = 0, start = 0; i < n; i++) {
+    const size = Math.ceil((items.length - start) / (n - i));
+    groups.push(items.slice(start, start + size));
+    start += size;
+  }
+  return groups;
+}
+
+/**
+ * Every spec, settled in request order: here when they fit one invocation's six
+ * subrequests, else across child invocations of at most six sections each.
+ */
+export async function settleSections(
+  c: Context<AppEnv>,
+  ocid: string,
+  date: string | undefined,
+  specs: readonly SectionSpec[],
+): Promise<PromiseSettledResult<Loaded>[]> {
+  const child = specs.length > SECTIONS_PER_INVOCATION ? childEntrypoint(c) : undefined;
+  if (!child) return settleHere(c, ocid, date, specs);
+  const groups = groupsOf(specs, Math.ceil(specs.length / SECTIONS_PER_INVOCATION));
+  const settled = await Promise.all(groups.map((group) => settleInChild(c, child, ocid, date, group)));
+  return settled.flat();
+}
