@@ -5,6 +5,12 @@ import { VERSION } from "./features/meta/meta.handlers";
 import { metaRoutes } from "./features/meta/meta.index";
 import { authRoutes } from "./features/auth/auth.index";
 import { meRoutes } from "./features/me/me.index";
+import { characterRoutes, unknownSectionRoutes } from "./features/characters/characters.index";
+import { guildRoutes } from "./features/guilds/guilds.index";
+import { noticeRoutes } from "./features/notices/notices.index";
+import { rankingRoutes } from "./features/rankings/rankings.index";
+import { trackingRoutes } from "./features/tracking/tracking.index";
+import { markSampleData } from "./middleware/sample";
 import { preferredLanguage } from "./lib/i18n";
 import { BEARER_AUTH, createRouter, fillOperationIds } from "./lib/openapi";
 import { limitBody, requireJsonBody } from "./middleware/body";
@@ -41,6 +47,7 @@ export function createApp() {
     corsFromConfig,
     limitBody,
     requireJsonBody,
+    markSampleData,
   );
   // After CORS, so preflights are free and 429s carry CORS headers.
   app.use("/v1/*", rateLimitClients);
@@ -49,6 +56,13 @@ export function createApp() {
   app.route("/", metaRoutes);
   app.route("/", authRoutes);
   app.route("/", meRoutes);
+  app.route("/", characterRoutes);
+  app.route("/", guildRoutes);
+  app.route("/", rankingRoutes);
+  app.route("/", noticeRoutes);
+  app.route("/", trackingRoutes);
+  // Keep last among /v1/characters routes: it answers unknown sections.
+  app.route("/", unknownSectionRoutes);
   // After every route is mounted.
   fillOperationIds(app);
 

@@ -1,12 +1,17 @@
 import { WorkerEntrypoint } from "cloudflare:workers";
 import { createApp } from "./app";
 import type { Bindings } from "./env";
+import { runDailySnapshots } from "./jobs/daily-snapshots";
 import { asChildRequest } from "./features/characters/characters.fanout";
 
 const app = createApp();
 
 export default {
   fetch: app.fetch,
+  /** Cron Triggers (wrangler.toml): daily progress snapshots of tracked characters. */
+  scheduled(_controller, env, ctx) {
+    ctx.waitUntil(runDailySnapshots(env));
+  },
 } satisfies ExportedHandler<Bindings>;
 
 /**

@@ -63,7 +63,8 @@ export const pageParam = intInRange(1, 100_000, "Page number, 1-based (200 rows 
 export const worldTypeParam = z.enum(["0", "1"]).openapi({ description: "0: normal worlds, 1: Eos/Helios (ignored with world_name)" });
 export const rankingTypeParam = z.enum(["0", "1", "2"]).openapi({ description: "0: weekly fame, 1: flag race, 2: underground waterway" });
 export const difficultyParam = z.enum(["0", "1"]).openapi({ description: "0: normal, 1: mastery" });
-export const noticeIdParam = intInRange(0, 2_147_483_647, "Notice id from a notice list");
+// A coerced number also accepts null (→ 0), which the generator reads as "optional": say it is required.
+export const noticeIdParam = intInRange(0, 2_147_483_647, "Notice id from a notice list").openapi({ param: { required: true } });
 export const historyCountParam = intInRange(10, 1000, "Rows per page (10–1000)");
 export const cursorParam = z
   .string()
