@@ -1,5 +1,6 @@
 import { env } from "cloudflare:workers";
 import { afterEach, describe, expect, it, vi } from "vitest";
+import type { Bindings } from "../src/env";
 import { callFromNewClient, signIn, signedInUser } from "../src/features/auth/auth.test-helpers";
 import { getAs, newSampleKey, putKey } from "../src/features/me/me.test-helpers";
 import { SAMPLE_CHARACTERS } from "../src/upstream/sample";
@@ -69,7 +70,8 @@ describe("secrets hygiene", () => {
       await callFromNewClient("/v1/me", jsonInit("DELETE", { password: newPassword }, auth));
     });
 
-    for (const secret of [env.JWT_SECRET!, env.ENCRYPTION_KEY!, env.MAPLESTORY_API_KEY!]) secrets.push(secret);
+    const bindings = env as Bindings;
+    for (const secret of [bindings.JWT_SECRET!, bindings.ENCRYPTION_KEY!, bindings.MAPLESTORY_API_KEY!]) secrets.push(secret);
     expect(lines.length).toBeGreaterThan(10);
     const everything = lines.join("\n");
     for (const secret of secrets) {
