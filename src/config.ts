@@ -19,6 +19,8 @@ const ConfigSchema = z
     ENVIRONMENT: z.enum(["development", "test", "production"]).default("development"),
     NEXON_API_BASE_URL: z.union([z.literal("sample"), z.url({ protocol: /^https?$/ })]),
     NEXON_RPS: intVar(5, 1, 500),
+    NEXON_TIMEOUT_MS: intVar(5_000, 50, 30_000),
+    NEXON_DEADLINE_MS: intVar(12_000, 100, 60_000),
     CORS_ALLOWED_ORIGINS: z.string().default(""),
     ACCESS_TOKEN_TTL_SECONDS: intVar(900, 60, 86_400),
     REFRESH_TOKEN_TTL_SECONDS: intVar(1_209_600, 3_600, 7_776_000),
@@ -42,7 +44,7 @@ const ConfigSchema = z
 
 export interface Config {
   environment: "development" | "test" | "production";
-  nexon: { baseUrl: string; useSample: boolean; apiKey: string; rps: number };
+  nexon: { baseUrl: string; useSample: boolean; apiKey: string; rps: number; timeoutMs: number; deadlineMs: number };
   corsAllowedOrigins: string[];
   tokens: { accessTtlSeconds: number; refreshTtlSeconds: number; jwtSecret: string; jwtSecretPrevious?: string };
   encryptionKey: string;
@@ -85,6 +87,8 @@ export function getConfig(env: Bindings): Config {
       useSample: v.NEXON_API_BASE_URL === "sample",
       apiKey: v.MAPLESTORY_API_KEY ?? "",
       rps: v.NEXON_RPS,
+      timeoutMs: v.NEXON_TIMEOUT_MS,
+      deadlineMs: v.NEXON_DEADLINE_MS,
     },
     corsAllowedOrigins: parseCorsOrigins(v.CORS_ALLOWED_ORIGINS),
     tokens: {

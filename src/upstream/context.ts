@@ -22,6 +22,8 @@ export function createNexonClient(env: Bindings, extras: ClientExtras = {}): Nex
     baseUrl: nexon.useSample ? "https://sample.nexon.invalid" : nexon.baseUrl,
     serviceKey: nexon.useSample ? nexon.apiKey || "sample-service-key" : nexon.apiKey,
     rps: nexon.rps,
+    timeoutMs: nexon.timeoutMs,
+    deadlineMs: nexon.deadlineMs,
     fetcher: nexon.useSample ? sampleUpstreamFetch : networkFetch,
     ...extras,
   });
