@@ -1,5 +1,6 @@
 import { z } from "@hono/zod-openapi";
 import type { Context } from "hono";
+import { wholeNumberParam } from "./query-params";
 
 /**
  * Page-numbered lists of our own data (SPEC: Conventions → Pagination):
@@ -16,13 +17,7 @@ export const MAX_PER_PAGE = 100;
 export const MAX_PAGE = 100_000;
 
 const wholeNumber = (min: number, max: number, fallback: number, description: string) =>
-  z.coerce
-    .number({ error: `must be a whole number from ${min} to ${max}` })
-    .int(`must be a whole number from ${min} to ${max}`)
-    .min(min, `must be at least ${min}`)
-    .max(max, `must be at most ${max}`)
-    .default(fallback)
-    .openapi({ description, type: "integer", minimum: min, maximum: max, default: fallback });
+  wholeNumberParam(min, max, description).default(fallback).openapi({ default: fallback });
 
 /** Spread into a route's query object. */
 export const paginationQuery = {

@@ -1,4 +1,5 @@
 import { z } from "@hono/zod-openapi";
+import { wholeNumberParam } from "../lib/query-params";
 import { RANKING_CLASSES, SKILL_GRADES, WORLD_NAMES } from "./game-data";
 
 /** Parameter schemas shared by the endpoint table and our routes; messages say what is valid. */
@@ -51,21 +52,13 @@ export const worldNameParam = z.enum(WORLD_NAMES).openapi({ description: "World 
 export const rankingClassParam = z.enum(RANKING_CLASSES).openapi({ description: "Job group and job, e.g. 전사-히어로" });
 export const skillGradeParam = z.enum(SKILL_GRADES).openapi({ description: "Skill grade (job advancement)" });
 
-const intInRange = (min: number, max: number, what: string) =>
-  z.coerce
-    .number({ error: `must be a whole number from ${min} to ${max}` })
-    .int(`must be a whole number from ${min} to ${max}`)
-    .min(min, `must be at least ${min}`)
-    .max(max, `must be at most ${max}`)
-    .openapi({ description: what, type: "integer", minimum: min, maximum: max });
-
-export const pageParam = intInRange(1, 100_000, "Page number, 1-based (200 rows a page)");
+export const pageParam = wholeNumberParam(1, 100_000, "Page number, 1-based (200 rows a page)");
 export const worldTypeParam = z.enum(["0", "1"]).openapi({ description: "0: normal worlds, 1: Eos/Helios (ignored with world_name)" });
 export const rankingTypeParam = z.enum(["0", "1", "2"]).openapi({ description: "0: weekly fame, 1: flag race, 2: underground waterway" });
 export const difficultyParam = z.enum(["0", "1"]).openapi({ description: "0: normal, 1: mastery" });
 // A coerced number also accepts null (→ 0), which the generator reads as "optional": say it is required.
-export const noticeIdParam = intInRange(0, 2_147_483_647, "Notice id from a notice list").openapi({ param: { required: true } });
-export const historyCountParam = intInRange(10, 1000, "Rows per page (10–1000)");
+export const noticeIdParam = wholeNumberParam(0, 2_147_483_647, "Notice id from a notice list").openapi({ param: { required: true } });
+export const historyCountParam = wholeNumberParam(10, 1000, "Rows per page (10–1000)");
 export const cursorParam = z
   .string()
   .min(1)

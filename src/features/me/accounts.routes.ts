@@ -1,6 +1,7 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { problemResponses } from "../../lib/openapi";
 import { LINK_HEADER, pageSchema, paginationQuery } from "../../lib/pagination";
+import { wholeNumberParam } from "../../lib/query-params";
 import { bodySchemaFor, endpoint } from "../../upstream/endpoints";
 import { characterNameParam, worldNameParam } from "../../upstream/params";
 import { CHARACTER_SORTS } from "./characters.query";
@@ -35,14 +36,7 @@ const MyCharacterSchema = z
   .object({ account_id: z.string(), ...characterFields })
   .openapi("MyCharacter");
 
-const levelParam = (description: string) =>
-  z.coerce
-    .number({ error: "must be a whole number from 1 to 300" })
-    .int("must be a whole number from 1 to 300")
-    .min(1, "must be at least 1")
-    .max(300, "must be at most 300")
-    .optional()
-    .openapi({ description, type: "integer", minimum: 1, maximum: 300 });
+const levelParam = (description: string) => wholeNumberParam(1, 300, description).optional();
 
 const CharacterListQuerySchema = z
   .object({
