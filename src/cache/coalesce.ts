@@ -1,20 +1,23 @@
 /**
  * Request coalescing: concurrent identical misses in one isolate share one
- * upstream call, and its failure. A fill stays joinable until its answer is
- * stored in the tiers, so a request arriving between "answer ready" and "stored"
- * joins it instead of missing again.
+ * upstream call, and its failure. An answer stays joinable for a few seconds
+ * (while it is being stored, and a little after), so a request racing the store
+ * (one that just missed in the tiers) joins it instead of calling the upstream again.
  */
 
 export interface Fill<T> {
   value: T;
-  /** Settles when the value is stored (or storing gave up). */
-  stored: Promise<unknown>;
 }
+
+/** How long an answer stays joinable: far below any freshness (10 minutes and up). */
+const JOINABLE_MS = 5_000;
 
 interface Pending {
   promise: Promise<unknown>;
-  /** The answer is in (only storing it is under way): joining it costs no wait. */
+  /** The upstream has answered (joining costs no wait). */
   answered: boolean;
+  /** When the upstream answered. */
+  answeredAt?: number;
   /** Callers that joined instead of starting their own call. */
   joined: number;
 }
@@ -27,29 +30,47 @@ export interface Joined<T> {
 
 const pending = new Map<string, Pending>();
 
-/** The fill under way for `key`, if any (joining it). */
-export function joinFill<T>(key: string): Joined<T> | undefined {
+const expired = (fill: Pending, now: number) => fill.answeredAt !== undefined && Math.abs(now - fill.answeredAt) > JOINABLE_MS;
+
+function current(key: string): Pending | undefined {
   const fill = pending.get(key);
+  if (fill && expired(fill, Date.now())) {
+    pending.delete(key);
+    return undefined;
+  }
+  return fill;
+}
+
+/** The fill under way (or just answered) for `key`, if any, joining it. */
+export function joinFill<T>(key: string): Joined<T> | undefined {
+  const fill = current(key);
   if (!fill) return undefined;
   fill.joined += 1;
   return { value: fill.promise as Promise<T>, answered: fill.answered };
 }
 
-/** Joins the fill under way for `key`, or starts one with `run`. */
-export function shareFill<T>(key: string, run: () => Promise<Fill<T>>): Promise<T> {
-  const existing = joinFill<T>(key);
-  if (existing) return existing.value;
-  const forget = () => {
-    if (pending.get(key) === entry) pending.delete(key);
-  };
+/**
+ * Joins the fill for `key`, or starts one with `run`. `fresh`: an answer that is
+ * already in does not do (a refresh); only a call still under way is joined.
+ */
+export function shareFill<T>(key: string, run: () => Promise<Fill<T>>, { fresh = false } = {}): Promise<T> {
+  const existing = current(key);
+  if (existing && !(fresh && existing.answered)) {
+    existing.joined += 1;
+    return existing.promise as Promise<T>;
+  }
+  if (pending.size > 1000) {
+    const now = Date.now();
+    for (const [k, fill] of pending) if (expired(fill, now)) pending.delete(k);
+  }
   const promise: Promise<T> = run().then(
-    ({ value, stored }) => {
+    ({ value }) => {
       entry.answered = true;
-      void stored.finally(forget);
+      entry.answeredAt = Date.now();
       return value;
     },
     (err: unknown) => {
-      forget();
+      if (pending.get(key) === entry) pending.delete(key);
       throw err;
     },
   );

@@ -11,7 +11,7 @@ import { createEntry, freshnessOf, type CacheEntry } from "./entry";
 import { cacheKeyFor, nextKeyGeneration, type CacheKey } from "./keys";
 import { cachePolicyFor, isStorable, type CachePolicy } from "./policy";
 import { refreshRequested } from "./refresh";
-import { inBackground, readTiers, resetTierState, writeTiers } from "./tiers";
+import { inBackground, readKvMany, readTiers, resetTierState, writeTiers } from "./tiers";
 
 export type CacheStatus = "HIT" | "MISS" | "STALE" | "BYPASS";
 
@@ -39,6 +39,11 @@ export interface Loaded extends CacheFacts {
   readonly empty: boolean;
   readonly etag: string;
   readonly fetchedAt: number;
+}
+
+export interface LoadOptions {
+  /** The caller has just read the tiers and found no copy: go straight to the (shared) upstream call. */
+  knownMiss?: boolean;
 }
 
 export interface LoadRequest {
@@ -106,14 +111,14 @@ interface Target {
  * One upstream call for `key`, shared by every concurrent caller in this isolate;
  * the answer is stored in both tiers in the background (errors are never stored).
  */
-function fill(c: Context<AppEnv>, { request, key, policy }: Target): Promise<CacheEntry> {
+function fill(c: Context<AppEnv>, { request, key, policy }: Target, fresh = false): Promise<CacheEntry> {
   return shareFill(key.kv, async () => {
     const body = await nexonClient(c).get(request.def, request.params, { date: request.date });
     const entry = await createEntry(body, policy, Date.now());
     const stored = isStorable(request.def, entry.meta.empty) ? writeTiers(c, key, entry, ["cache-api", "kv"]) : Promise.resolve();
     inBackground(c, stored);
-    return { value: entry, stored };
-  });
+    return { value: entry };
+  }, { fresh });
 }
 
 function revalidateInBackground(c: Context<AppEnv>, target: Target): void {
@@ -139,14 +144,15 @@ function targetOf(c: Context<AppEnv>, request: LoadRequest, now: number): Target
  * background revalidation. Inside stale-if-error only → the upstream first, the
  * stale copy if it fails. Otherwise → MISS.
  */
-export async function loadPublic(c: Context<AppEnv>, request: LoadRequest): Promise<Loaded> {
+export async function loadPublic(c: Context<AppEnv>, request: LoadRequest, options: LoadOptions = {}): Promise<Loaded> {
   const target = targetOf(c, request, Date.now());
-  if (await refreshRequested(c)) return loadedFrom(await fill(c, target), "BYPASS", Date.now());
-  // A herd of identical misses: the first one's call is under way (MISS), or just answered and being stored (HIT).
+  // A refresh wants the upstream's answer from now: it joins a call under way, never one already answered.
+  if (await refreshRequested(c)) return loadedFrom(await fill(c, target, true), "BYPASS", Date.now());
+  // A herd of identical misses: the first one's call is under way (MISS), or answered seconds ago (HIT).
   const underWay = joinFill<CacheEntry>(target.key.kv);
   if (underWay) return loadedFrom(await underWay.value, underWay.answered ? "HIT" : "MISS", Date.now());
 
-  const found = await readTiers(c, target.key);
+  const found = options.knownMiss ? null : await readTiers(c, target.key);
   const now = Date.now();
   if (found) {
     switch (freshnessOf(found.entry.meta, now)) {
@@ -168,6 +174,39 @@ export async function loadPublic(c: Context<AppEnv>, request: LoadRequest): Prom
     }
   }
   return loadedFrom(await fill(c, target), "MISS", Date.now());
+}
+
+/** What a bulk read learned about one request: its answer, "absent" (no copy), or undefined (load it the usual way). */
+export type Peeked = Loaded | "absent" | undefined;
+
+/**
+ * The cached copies of many requests in one KV read: one subrequest where the
+ * Cache API would take one per request, six at a time (the profile's 25
+ * sections). Fresh → HIT; inside stale-while-revalidate → STALE, revalidated in
+ * the background. Anything else (no copy, stale-if-error, expired, a refresh)
+ * is left to loadPublic. The Cache API is not consulted or refilled here: it
+ * would cost a subrequest per section, and the profile's own answer is what
+ * Workers Cache keeps in front of the Worker.
+ */
+export async function peekMany(c: Context<AppEnv>, requests: readonly LoadRequest[]): Promise<Peeked[]> {
+  if (requests.length === 0 || (await refreshRequested(c))) return requests.map(() => undefined);
+  const targets = requests.map((request) => targetOf(c, request, Date.now()));
+  const found = await readKvMany(c, [...new Set(targets.map((t) => t.key.kv))]);
+  if (!found) return requests.map(() => undefined);
+  const now = Date.now();
+  return targets.map((target) => {
+    const entry = found.get(target.key.kv);
+    if (!entry) return "absent";
+    switch (freshnessOf(entry.meta, now)) {
+      case "fresh":
+        return loadedFrom(entry, "HIT", now);
+      case "stale":
+        revalidateInBackground(c, target);
+        return loadedFrom(entry, "STALE", now);
+      default:
+        return undefined;
+    }
+  });
 }
 
 /** Tests only: forget in-isolate state and start from empty tiers. */

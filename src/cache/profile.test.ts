@@ -25,8 +25,12 @@ describe("the profile aggregate and the per-section cache", () => {
     expect(calls).toHaveLength(DEFAULT_SECTIONS.length);
     const coldBody = (await cold.json()) as { sections: Record<string, unknown> };
 
+    const logged = vi.spyOn(console, "log");
     const warm = await call(PROFILE);
     expect(warm.headers.get("x-cache")).toBe("HIT");
+    // One bulk KV read answered every section: no child invocation was needed.
+    const routes = logged.mock.calls.map(([line]) => (JSON.parse(String(line)) as { route?: string }).route);
+    expect(routes).toEqual(["/v1/characters/:ocid"]);
     expect(warm.headers.get("cache-control")).toMatch(/^public, max-age=\d+, stale-while-revalidate=\d+, stale-if-error=\d+$/);
     const warmBody = (await warm.json()) as { sections: Record<string, unknown> };
     expect(warmBody.sections).toEqual(coldBody.sections);

@@ -67,28 +67,94 @@ export async function readTiers(c: Context<AppEnv>, key: CacheKey): Promise<{ en
   });
 }
 
-/** Per key: the earliest time the next KV write may happen. */
-const kvWriteSlots = new Map<string, number>();
+/** KV reads at most this many keys at once. */
+const KV_BULK_MAX = 100;
 
 /**
- * Reserves the key's next KV write slot (the platform takes one write a second
- * per key) and returns how long to wait for it: a refresh right after a fill is
- * written a moment later instead of being lost or refused.
+ * Many keys from KV in one read per hundred keys (each read is one subrequest):
+ * the profile's sections. null for a key without a usable entry; the whole
+ * answer null when KV fails (the caller then reads key by key).
  */
-function reserveKvWrite(key: string, now: number): number {
-  if (kvWriteSlots.size > 1000) {
-    for (const [k, at] of kvWriteSlots) if (at <= now) kvWriteSlots.delete(k);
-  }
-  // Capped: a clock that went backwards must not park a write for long.
-  const at = Math.min(Math.max(now, kvWriteSlots.get(key) ?? 0), now + KV_WRITE_SPACING_MS);
-  kvWriteSlots.set(key, at + KV_WRITE_SPACING_MS);
-  return at - now;
+export async function readKvMany(c: Context<AppEnv>, keys: readonly string[]): Promise<Map<string, CacheEntry | null> | null> {
+  return timed(c, async () => {
+    const found = new Map<string, CacheEntry | null>();
+    try {
+      for (let i = 0; i < keys.length; i += KV_BULK_MAX) {
+        const batch = keys.slice(i, i + KV_BULK_MAX);
+        const read = await subrequests(c).run(() => c.env.CACHE.getWithMetadata<EntryMeta>(batch, "text"));
+        for (const key of batch) {
+          const hit = read.get(key);
+          const meta = parseMeta(hit?.metadata);
+          found.set(key, hit && hit.value !== null && meta ? { text: hit.value, meta } : null);
+        }
+      }
+    } catch (err) {
+      return tierFailed("kv", "read", err);
+    }
+    return found;
+  });
 }
 
+interface KvWriter {
+  /** The last write queued for the key: the next one runs after it. */
+  tail: Promise<void>;
+  /** When the last write started. */
+  startedAt: number;
+  queued: number;
+}
+
+const kvWriters = new Map<string, KvWriter>();
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * KV takes one write a second per key. Writes of one key run one after the other,
+ * in the order queued, each at least a second after the one before: a refresh
+ * right after a fill is stored a moment later (and last), never refused or lost.
+ * Per isolate: coalescing already makes one fill per key per isolate at a time.
+ */
+function queueKvWrite(key: string, write: () => Promise<unknown>): Promise<void> {
+  let writer = kvWriters.get(key);
+  if (!writer) {
+    if (kvWriters.size > 1000) {
+      for (const [k, w] of kvWriters) if (w.queued === 0 && Date.now() - w.startedAt >= KV_WRITE_SPACING_MS) kvWriters.delete(k);
+    }
+    writer = { tail: Promise.resolve(), startedAt: 0, queued: 0 };
+    kvWriters.set(key, writer);
+  }
+  const w = writer;
+  w.queued += 1;
+  w.tail = w.tail.then(async () => {
+    // Capped: a clock that went backwards must not park a write for long.
+    const wait = Math.min(w.startedAt + KV_WRITE_SPACING_MS - Date.now(), KV_WRITE_SPACING_MS);
+    if (wait > 0) await sleep(wait);
+    w.startedAt = Date.now();
+    try {
+      await write();
+    } catch (err) {
+      tierFailed("kv", "write", err);
+    } finally {
+      w.queued -= 1;
+    }
+  });
+  return w.tail;
+}
+
+const heldWrites = new WeakMap<Context<AppEnv>, Promise<void>>();
+
+/**
+ * Holds this invocation's tier writes until `release()` is called: a child of the
+ * profile fan-out answers its parent first and stores afterwards, so the stores
+ * never compete with the answer everyone is waiting for.
+ */
+export function holdWrites(c: Context<AppEnv>): () => void {
+  let release!: () => void;
+  heldWrites.set(c, new Promise<void>((resolve) => (release = resolve)));
+  return release;
+}
 
 /** Stores an entry in the given tiers; resolves when done, never rejects. */
 export async function writeTiers(c: Context<AppEnv>, key: CacheKey, entry: CacheEntry, tiers: readonly Tier[]): Promise<void> {
+  await heldWrites.get(c);
   const now = Date.now();
   const retention = retentionSeconds(entry.meta, now);
   if (retention <= 0) return;
@@ -106,11 +172,9 @@ export async function writeTiers(c: Context<AppEnv>, key: CacheKey, entry: Cache
     writes.push(limiter.run(() => caches.default.put(key.url, response)).catch((err: unknown) => tierFailed("cache-api", "write", err)));
   }
   if (tiers.includes("kv")) {
-    const wait = reserveKvWrite(key.kv, now);
     const put = () =>
       c.env.CACHE.put(key.kv, entry.text, { metadata: entry.meta, expirationTtl: Math.max(KV_MIN_TTL_SECONDS, retention) });
-    const write = wait > 0 ? sleep(wait).then(() => limiter.run(put)) : limiter.run(put);
-    writes.push(write.catch((err: unknown) => tierFailed("kv", "write", err)));
+    writes.push(queueKvWrite(key.kv, () => limiter.run(put)));
   }
   await Promise.all(writes);
 }
@@ -122,5 +186,5 @@ function tierFailed(tier: Tier, op: "read" | "write", err: unknown): null {
 
 /** Tests only: forget the per-key KV write times. */
 export function resetTierState(): void {
-  kvWriteSlots.clear();
+  kvWriters.clear();
 }

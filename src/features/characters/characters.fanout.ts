@@ -1,8 +1,8 @@
 import { z } from "@hono/zod-openapi";
 import type { Context } from "hono";
-import { fromWire, toWire, type Loaded, type LoadedWire } from "../../cache/load";
+import { fromWire, peekMany, toWire, type Loaded, type LoadedWire } from "../../cache/load";
 import { inheritRefresh, refreshRequested } from "../../cache/refresh";
-import { inBackground } from "../../cache/tiers";
+import { holdWrites, inBackground } from "../../cache/tiers";
 import { subrequests, MAX_OPEN_SUBREQUESTS } from "../../cache/subrequests";
 import type { AppEnv } from "../../env";
 import { describeError, log } from "../../lib/logging";
@@ -10,26 +10,30 @@ import { ProblemError, type ProblemCode } from "../../lib/problem";
 import { toProblem } from "../../middleware/errors";
 import { SECTIONS } from "../../upstream/endpoints";
 import type { SectionSpec } from "./characters.profile";
-import { fetchSection } from "./characters.service";
+import { fetchSection, requireData, sectionLoad } from "./characters.service";
 
 /**
  * The profile fan-out. One invocation may have only six subrequests waiting for
- * headers (src/cache/subrequests.ts), and a cold section costs three in a row
- * (Cache API, KV, upstream), so 24 sections in one invocation take four or five
- * upstream round trips. Instead the parent splits the sections into groups of at
- * most six and loads each group in a child invocation of this same Worker: the
- * `ProfileSections` entrypoint (src/index.ts), reached through `ctx.exports`
- * (a service binding to ourselves), which runs the app on the internal route
- * below. Each child has its own limiter, so every section's upstream call can be
- * in flight at once: about one round trip.
+ * headers (src/cache/subrequests.ts), so 24 cold sections in one invocation
+ * would take four upstream round trips. The profile instead:
+ *
+ * 1. reads every section's cached copy in one bulk KV read (one subrequest);
+ *    a warm profile ends here, with no child and no upstream call;
+ * 2. splits the rest into groups of at most six and loads each group in a child
+ *    invocation of this same Worker: the `ProfileSections` entrypoint
+ *    (src/index.ts), reached through `ctx.exports` (a service binding to
+ *    ourselves), which runs the app on the internal route below. Each child has
+ *    its own limiter, so every missing section's upstream call is in flight at
+ *    once: about one round trip. Sections known to be absent skip the tiers.
  *
  * The parent's call to a child is itself a subrequest (it goes through the
  * parent's limiter), and the child answers with its headers at once and streams
- * its result when done. Cloudflare's docs say invocations reached through service
- * bindings are "measured from the top-level request" and may share its six; if
- * so, the children still cannot deadlock the parent (its calls to them stop
- * counting as soon as headers arrive) and the fan-out degrades to what one
- * invocation would do, never worse.
+ * its result when done; it stores what it fetched only after that. Cloudflare's
+ * docs say invocations reached through service bindings are "measured from the
+ * top-level request" and may share its six; if so, the children still cannot
+ * deadlock the parent (its calls to them stop counting once headers arrive) and
+ * the fan-out degrades to what one invocation would do, never worse. If a child
+ * cannot be reached, its sections load in the parent.
  *
  * The internal route answers only requests that came in through the entrypoint,
  * which only `ctx.exports` can reach: from the internet it is a 404.
@@ -40,9 +44,15 @@ export const SECTIONS_PER_INVOCATION = MAX_OPEN_SUBREQUESTS;
 
 const sectionByName = new Map(SECTIONS.map((def) => [def.name, def]));
 
-/** Loads every spec in this invocation, concurrently; each settles on its own. */
-export function settleHere(c: Context<AppEnv>, ocid: string, date: string | undefined, specs: readonly SectionSpec[]) {
-  return Promise.allSettled(specs.map((spec) => fetchSection(c, { def: spec.def, ocid, date, grade: spec.grade })));
+/** Loads every spec in this invocation, concurrently; each settles on its own. `absent[i]`: known to have no cached copy. */
+export function settleHere(
+  c: Context<AppEnv>,
+  ocid: string,
+  date: string | undefined,
+  specs: readonly SectionSpec[],
+  absent: readonly boolean[] = [],
+): Promise<PromiseSettledResult<Loaded>[]> {
+  return Promise.allSettled(specs.map((spec, i) => fetchSection(c, { def: spec.def, ocid, date, grade: spec.grade }, { knownMiss: absent[i] })));
 }
 
 // ---- child side -------------------------------------------------------------
@@ -58,7 +68,7 @@ export function asChildRequest(request: Request): Request {
 const ChildInput = z.object({
   ocid: z.string().regex(/^[0-9a-f]{32}$/),
   date: z.string().regex(/^\d{4}-\d{2}-\d{2}$/).nullable(),
-  sections: z.array(z.object({ name: z.string(), grade: z.string().optional() })).min(1).max(SECTIONS_PER_INVOCATION),
+  sections: z.array(z.object({ name: z.string(), grade: z.string().optional(), absent: z.boolean() })).min(1).max(SECTIONS_PER_INVOCATION),
   refresh: z.boolean(),
 });
 type ChildInput = z.infer<typeof ChildInput>;
@@ -84,13 +94,15 @@ export async function loadSectionsForParent(c: Context<AppEnv>): Promise<Respons
   if (!childRequests.has(c.req.raw)) throw new ProblemError("NOT_FOUND");
   const input: ChildInput = ChildInput.parse(await c.req.json());
   inheritRefresh(c, input.refresh);
+  const releaseWrites = holdWrites(c);
   const specs = input.sections.map(({ name, grade }) => {
     const def = sectionByName.get(name);
     if (!def) throw new Error(`unknown section ${name}`);
     return { key: name, def, grade };
   });
+  const absent = input.sections.map((s) => s.absent);
 
-  const output = settleHere(c, input.ocid, input.date ?? undefined, specs).then((settled): ChildOutput => {
+  const output = settleHere(c, input.ocid, input.date ?? undefined, specs, absent).then((settled): ChildOutput => {
     const stats = c.get("stats");
     return {
       results: settled.map((result): ChildResult => {
@@ -109,7 +121,8 @@ export async function loadSectionsForParent(c: Context<AppEnv>): Promise<Respons
   const streamed = output
     .then((out) => writer.write(new TextEncoder().encode(JSON.stringify(out))))
     .then(() => writer.close())
-    .catch((err: unknown) => writer.abort(err));
+    .catch((err: unknown) => writer.abort(err))
+    .finally(releaseWrites);
   // Keeps this invocation alive (its timers included: the upstream budget may wait) until the result is out.
   inBackground(c, streamed);
   return c.body(readable, 200, { "Content-Type": "application/json", "Cache-Control": "no-store" });
@@ -137,11 +150,12 @@ async function settleInChild(
   ocid: string,
   date: string | undefined,
   specs: readonly SectionSpec[],
+  absent: readonly boolean[],
 ): Promise<PromiseSettledResult<Loaded>[]> {
   const body = {
     ocid,
     date: date ?? null,
-    sections: specs.map((s) => ({ name: s.def.name, grade: s.grade })),
+    sections: specs.map((s, i) => ({ name: s.def.name, grade: s.grade, absent: absent[i] === true })),
     refresh: await refreshRequested(c),
   } satisfies ChildInput;
   // Same origin as the parent: the Cache API keys are built from it.
@@ -158,7 +172,7 @@ async function settleInChild(
   } catch (err) {
     // The fan-out is an optimisation: without it the sections still load, just slower.
     log("warn", "profile_child_failed", { request_id: c.get("requestId"), ...describeError(err) });
-    return settleHere(c, ocid, date, specs);
+    return settleHere(c, ocid, date, specs, absent);
   }
   const stats = c.get("stats");
   stats.cacheMs += output.stats.cache_ms;
@@ -180,9 +194,40 @@ function groupsOf<T>(items: readonly T[], n: number): T[][] {
   return groups;
 }
 
+/** Loads specs here when they fit one invocation's six subrequests, else across child invocations of at most six each. */
+async function settleAcross(
+  c: Context<AppEnv>,
+  ocid: string,
+  date: string | undefined,
+  specs: readonly SectionSpec[],
+  absent: readonly boolean[],
+): Promise<PromiseSettledResult<Loaded>[]> {
+  const child = specs.length > SECTIONS_PER_INVOCATION ? childEntrypoint(c) : undefined;
+  if (!child) return settleHere(c, ocid, date, specs, absent);
+  const groups = groupsOf(
+    specs.map((_, i) => i),
+    Math.ceil(specs.length / SECTIONS_PER_INVOCATION),
+  );
+  const settled = await Promise.all(
+    groups.map((group) =>
+      settleInChild(
+        c,
+        child,
+        ocid,
+        date,
+        group.map((i) => specs[i]!),
+        group.map((i) => absent[i]!),
+      ),
+    ),
+  );
+  return settled.flat();
+}
+
 /**
- * Every spec, settled in request order: here when they fit one invocation's six
- * subrequests, else across child invocations of at most six sections each.
+ * Every spec, settled in request order. First one bulk KV read for all of them
+ * (a warm profile ends there: no child, no upstream call); the rest is loaded
+ * here or in child invocations, those known to have no copy going straight to
+ * the upstream.
  */
 export async function settleSections(
   c: Context<AppEnv>,
@@ -190,9 +235,28 @@ export async function settleSections(
   date: string | undefined,
   specs: readonly SectionSpec[],
 ): Promise<PromiseSettledResult<Loaded>[]> {
-  const child = specs.length > SECTIONS_PER_INVOCATION ? childEntrypoint(c) : undefined;
-  if (!child) return settleHere(c, ocid, date, specs);
-  const groups = groupsOf(specs, Math.ceil(specs.length / SECTIONS_PER_INVOCATION));
-  const settled = await Promise.all(groups.map((group) => settleInChild(c, child, ocid, date, group)));
-  return settled.flat();
+  const peeked = await peekMany(
+    c,
+    specs.map((spec) => sectionLoad({ def: spec.def, ocid, date, grade: spec.grade })),
+  );
+  const settled = peeked.map((p): PromiseSettledResult<Loaded> | undefined => {
+    if (p === undefined || p === "absent") return undefined;
+    try {
+      return { status: "fulfilled", value: requireData(p) };
+    } catch (reason) {
+      return { status: "rejected", reason };
+    }
+  });
+  const rest = specs.map((_, i) => i).filter((i) => settled[i] === undefined);
+  if (rest.length > 0) {
+    const loaded = await settleAcross(
+      c,
+      ocid,
+      date,
+      rest.map((i) => specs[i]!),
+      rest.map((i) => peeked[i] === "absent"),
+    );
+    rest.forEach((i, j) => (settled[i] = loaded[j]));
+  }
+  return settled as PromiseSettledResult<Loaded>[];
 }

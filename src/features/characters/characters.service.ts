@@ -1,5 +1,5 @@
 import type { Context } from "hono";
-import { loadPublic, type Loaded } from "../../cache/load";
+import { loadPublic, type Loaded, type LoadOptions, type LoadRequest } from "../../cache/load";
 import type { AppEnv } from "../../env";
 import { ProblemError } from "../../lib/problem";
 import { resolveDate } from "../../upstream/dates";
@@ -24,13 +24,22 @@ export interface SectionRequest {
   grade?: string;
 }
 
-/** One section's data; an empty snapshot is 404 NO_DATA (the character had nothing that day). */
-export async function fetchSection(c: Context<AppEnv>, request: SectionRequest): Promise<Loaded> {
+/** The upstream request behind a section. */
+export function sectionLoad(request: SectionRequest): LoadRequest {
   const params: Record<string, string | undefined> = { ocid: request.ocid };
   if (request.grade !== undefined) params.character_skill_grade = request.grade;
-  const loaded = await loadPublic(c, { def: request.def, params, date: request.date });
+  return { def: request.def, params, date: request.date };
+}
+
+/** An empty snapshot is 404 NO_DATA (the character had nothing that day). */
+export function requireData(loaded: Loaded): Loaded {
   if (loaded.empty) throw new ProblemError("NO_DATA");
   return loaded;
+}
+
+/** One section's data through the cache. */
+export async function fetchSection(c: Context<AppEnv>, request: SectionRequest, options?: LoadOptions): Promise<Loaded> {
+  return requireData(await loadPublic(c, sectionLoad(request), options));
 }
 
 /** Validates `date` for an endpoint at the current time (KST rules). */
