@@ -8,18 +8,29 @@
  * Knobs (environment): BENCH_LATENCY_MS (100), BENCH_CONCURRENCY (16),
  * BENCH_REQUESTS (requests per throughput round, 1500).
  */
-import { randomBytes } from "node:crypto";
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
-import http from "node:http";
-import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { gzipSync } from "node:zlib";
-import { root, runWrangler, startWrangler } from "../scripts/wrangler-cli.mjs";
+import { root, runWrangler } from "../scripts/wrangler-cli.mjs";
 import { NexonClient } from "../src/upstream/client";
 import { SECTIONS, type EndpointDef } from "../src/upstream/endpoints";
-import { createSampleUpstream, SAMPLE_CHARACTERS } from "../src/upstream/sample";
+import { SAMPLE_CHARACTERS } from "../src/upstream/sample";
 import { populationCharacter } from "../src/upstream/sample/characters";
+import {
+  cleanup,
+  get,
+  load as loadWith,
+  percentile,
+  round,
+  SERVICE_KEY,
+  sleep,
+  startUpstream,
+  startWorker,
+  workerTail,
+  type Answer,
+  type FakeUpstream,
+} from "./harness";
 
 const LATENCY_MS = Number(process.env.BENCH_LATENCY_MS ?? 100);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 16);
@@ -27,191 +38,22 @@ const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 1500);
 const COALESCED_REQUESTS = 50;
 const TARGETS = { fanout: 1.5, warmCalls: 0, coalescedCalls: 1, hitRatio: 0.7, gzipKiB: 300 };
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-const cleanups: (() => void | Promise<void>)[] = [];
+let fake: FakeUpstream;
 
-// ---- fake upstream ----------------------------------------------------------
-
-const SERVICE_KEY = "bench-service-key";
-const upstream = { calls: 0, inFlight: 0, maxInFlight: 0 };
-const sample = createSampleUpstream();
-
-interface Canned {
-  status: number;
-  headers: Record<string, string>;
-  text: string;
-}
-
-async function answerOf(pathAndQuery: string, headers: Headers): Promise<Canned> {
-  const res = await sample(new Request(`http://127.0.0.1${pathAndQuery}`, { headers }));
-  return { status: res.status, headers: Object.fromEntries(res.headers), text: await res.text() };
-}
-
-/** Answers built before the clock starts, so the fake upstream's own CPU is not what gets measured. */
-const prepared = new Map<string, Canned>();
-
+/** Upstream answers built before the clock starts, so the fake's own CPU is not what gets measured. */
 async function prepare(defs: readonly EndpointDef[], ocids: readonly string[]) {
   const client = new NexonClient({ baseUrl: "http://127.0.0.1", serviceKey: SERVICE_KEY, rps: 1, fetcher: () => Promise.reject(new Error("unused")) });
   for (const ocid of ocids) {
     for (const def of defs) {
       const url = new URL(client.buildUrl(def, { ocid }, undefined));
       const path = url.pathname + url.search;
-      prepared.set(path, await answerOf(path, new Headers({ "x-nxopen-api-key": SERVICE_KEY })));
+      fake.prepared.set(path, await fake.answerOf(path));
     }
   }
 }
 
-function startUpstream(): Promise<number> {
-  const server = http.createServer((req, res) => {
-    upstream.calls += 1;
-    upstream.inFlight += 1;
-    upstream.maxInFlight = Math.max(upstream.maxInFlight, upstream.inFlight);
-    const headers = new Headers();
-    for (const [name, value] of Object.entries(req.headers)) if (typeof value === "string") headers.set(name, value);
-    const url = req.url ?? "/";
-    // Headers leave LATENCY_MS after the request arrived: that is what the Worker waits for.
-    const canned = prepared.get(url);
-    const answer = canned ? Promise.resolve(canned) : answerOf(url, headers);
-    void Promise.all([answer, sleep(LATENCY_MS)])
-      .then(([a]) => {
-        const bytes = Buffer.from(a.text);
-        res.writeHead(a.status, { ...a.headers, "content-length": String(bytes.length) });
-        res.end(bytes);
-      })
-      .catch(() => {
-        res.writeHead(500);
-        res.end();
-      })
-      .finally(() => (upstream.inFlight -= 1));
-  });
-  cleanups.push(() => new Promise<void>((resolve) => server.close(() => resolve())));
-  return new Promise((resolve) => server.listen(0, "127.0.0.1", () => resolve((server.address() as AddressInfo).port)));
-}
-
-function freePort(): Promise<number> {
-  const probe = http.createServer();
-  return new Promise((resolve) =>
-    probe.listen(0, "127.0.0.1", () => {
-      const { port } = probe.address() as AddressInfo;
-      probe.close(() => resolve(port));
-    }),
-  );
-}
-
-// ---- wrangler dev -----------------------------------------------------------
-
-/** The last lines wrangler dev printed (shown when something fails). */
-const workerTail: string[] = [];
-
-async function startWorker(upstreamPort: number): Promise<string> {
-  const port = await freePort();
-  const inspector = await freePort();
-  const persist = mkdtempSync(join(tmpdir(), "maplestorage-bench-"));
-  cleanups.push(() => rmSync(persist, { recursive: true, force: true }));
-  const vars = {
-    ENVIRONMENT: "development",
-    NEXON_API_BASE_URL: `http://127.0.0.1:${upstreamPort}`,
-    // The highest NEXON_RPS the config accepts: the budget must not be what is measured.
-    NEXON_RPS: "500",
-    MAPLESTORY_API_KEY: SERVICE_KEY,
-    JWT_SECRET: randomBytes(32).toString("hex"),
-    ENCRYPTION_KEY: randomBytes(32).toString("base64"),
-  };
-  // --log-level warn: a terminal line per request would be part of what gets measured.
-  const args = ["dev", "--ip", "127.0.0.1", "--port", String(port), "--inspector-port", String(inspector), "--persist-to", persist, "--log-level", "warn"];
-  for (const [name, value] of Object.entries(vars)) args.push("--var", `${name}:${value}`);
-  const child = startWrangler(args, { env: { CI: "true", WRANGLER_SEND_METRICS: "false" } });
-  const tail = workerTail;
-  const keep = (chunk: Buffer) => {
-    tail.push(chunk.toString());
-    if (tail.length > 40) tail.shift();
-  };
-  child.stdout?.on("data", keep);
-  child.stderr?.on("data", keep);
-  cleanups.push(async () => {
-    if (child.exitCode !== null || child.pid === undefined) return;
-    const exited = new Promise((resolve) => child.once("exit", resolve));
-    try {
-      process.kill(-child.pid, "SIGTERM");
-    } catch {
-      child.kill("SIGTERM");
-    }
-    await Promise.race([exited, sleep(5000)]);
-    if (child.exitCode === null) {
-      try {
-        process.kill(-child.pid, "SIGKILL");
-      } catch {
-        child.kill("SIGKILL");
-      }
-    }
-  });
-  const base = `http://127.0.0.1:${port}`;
-  const deadline = Date.now() + 120_000;
-  while (Date.now() < deadline) {
-    if (child.exitCode !== null) break;
-    try {
-      if ((await fetch(`${base}/health`)).ok) return base;
-    } catch {
-      // not listening yet
-    }
-    await sleep(250);
-  }
-  throw new Error(`wrangler dev did not start:\n${tail.join("")}`);
-}
-
-// ---- HTTP client ------------------------------------------------------------
-
-const agent = new http.Agent({ keepAlive: true, maxSockets: CONCURRENCY * 4 });
-let clientCounter = 0;
-
-interface Answer {
-  status: number;
-  headers: http.IncomingHttpHeaders;
-  body: string;
-  ms: number;
-}
-
-/** One GET; each request from its own client address, so per-client rate limits measure nothing here. */
-function get(base: string, path: string): Promise<Answer> {
-  clientCounter += 1;
-  const ip = `10.${(clientCounter >> 16) & 255}.${(clientCounter >> 8) & 255}.${clientCounter & 255}`;
-  const started = performance.now();
-  return new Promise((resolve, reject) => {
-    const req = http.get(`${base}${path}`, { agent, headers: { "CF-Connecting-IP": ip } }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on("data", (c: Buffer) => chunks.push(c));
-      res.on("end", () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString(), ms: performance.now() - started }));
-      res.on("error", reject);
-    });
-    req.on("error", reject);
-  });
-}
-
-/** `total` GETs of `path`, `CONCURRENCY` at a time: requests/s and latencies. */
-async function load(base: string, path: string, total: number) {
-  let issued = 0;
-  const latencies: number[] = [];
-  const statuses = new Map<number, number>();
-  const started = performance.now();
-  await Promise.all(
-    Array.from({ length: CONCURRENCY }, async () => {
-      while (issued < total) {
-        issued += 1;
-        const answer = await get(base, path);
-        latencies.push(answer.ms);
-        statuses.set(answer.status, (statuses.get(answer.status) ?? 0) + 1);
-      }
-    }),
-  );
-  const seconds = (performance.now() - started) / 1000;
-  return { rps: total / seconds, latencies, statuses: Object.fromEntries(statuses) };
-}
-
-function percentile(values: number[], p: number): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
-}
-const round = (n: number, digits = 2) => Math.round(n * 10 ** digits) / 10 ** digits;
+/** `total` GETs of `path`, CONCURRENCY at a time. */
+const load = (base: string, path: string, total: number) => loadWith(CONCURRENCY, total, () => get(base, path));
 
 function expectOk(answer: Answer, what: string) {
   if (answer.status !== 200) throw new Error(`${what}: HTTP ${answer.status} ${answer.body.slice(0, 300)}`);
@@ -238,23 +80,23 @@ async function measure(base: string) {
   expectOk(await get(base, `/v1/characters/${warmUp}`), "warm-up profile");
 
   // 0. One cold section: the Worker's own cost around one upstream round trip.
-  let before = upstream.calls;
+  let before = fake.stats.calls;
   const one = await get(base, `/v1/characters/${single.ocid}/basic`);
   expectOk(one, "cold section");
-  const singleCalls = upstream.calls - before;
+  const singleCalls = fake.stats.calls - before;
 
   // 1. Fan-out: cold aggregates of every default section (median of a few characters).
   const colds: Answer[] = [];
   let maxConcurrentUpstream = 0;
-  before = upstream.calls;
+  before = fake.stats.calls;
   for (const ocid of profiled) {
-    upstream.maxInFlight = 0;
+    fake.stats.maxInFlight = 0;
     const cold = await get(base, `/v1/characters/${ocid}`);
     expectOk(cold, "cold profile");
     colds.push(cold);
-    maxConcurrentUpstream = Math.max(maxConcurrentUpstream, upstream.maxInFlight);
+    maxConcurrentUpstream = Math.max(maxConcurrentUpstream, fake.stats.maxInFlight);
   }
-  const coldCalls = (upstream.calls - before) / profiled.length;
+  const coldCalls = (fake.stats.calls - before) / profiled.length;
   const smalls: Answer[] = [];
   for (const ocid of small) {
     const answer = await get(base, `/v1/characters/${ocid}?sections=${SMALL_PROFILE}`);
@@ -267,16 +109,16 @@ async function measure(base: string) {
 
   // 2. Warm profile: the same aggregate again.
   await sleep(200);
-  before = upstream.calls;
+  before = fake.stats.calls;
   const warm = await get(base, `/v1/characters/${profiled[0]}`);
   expectOk(warm, "warm profile");
-  const warmCalls = upstream.calls - before;
+  const warmCalls = fake.stats.calls - before;
 
   // 3. Coalescing: 50 concurrent identical cold requests.
-  before = upstream.calls;
+  before = fake.stats.calls;
   const herd = await Promise.all(Array.from({ length: COALESCED_REQUESTS }, () => get(base, `/v1/characters/${coalesced.ocid}/stat`)));
   herd.forEach((a) => expectOk(a, "coalesced request"));
-  const coalescedCalls = upstream.calls - before;
+  const coalescedCalls = fake.stats.calls - before;
 
   // 4, 5. Hit throughput against /health, same tool and concurrency, alternating rounds.
   const hitPath = `/v1/characters/${single.ocid}/basic`;
@@ -284,13 +126,13 @@ async function measure(base: string) {
   if (check.headers["x-cache"] !== "HIT") throw new Error(`expected a cached section, got X-Cache ${String(check.headers["x-cache"])}`);
   await load(base, "/health", 200);
   await load(base, hitPath, 200);
-  before = upstream.calls;
+  before = fake.stats.calls;
   const rounds = { health: [] as Awaited<ReturnType<typeof load>>[], hit: [] as Awaited<ReturnType<typeof load>>[] };
   for (let i = 0; i < 2; i++) {
     rounds.health.push(await load(base, "/health", REQUESTS));
     rounds.hit.push(await load(base, hitPath, REQUESTS));
   }
-  const callsDuringHits = upstream.calls - before;
+  const callsDuringHits = fake.stats.calls - before;
   const rps = (rs: { rps: number }[]) => rs.reduce((sum, r) => sum + r.rps, 0) / rs.length;
   const hitLatencies = rounds.hit.flatMap((r) => r.latencies);
 
@@ -358,17 +200,11 @@ function table(r: Awaited<ReturnType<typeof measure>> & { bundle: ReturnType<typ
   return ["| Measure | Result | Target | |", "| --- | --- | --- | --- |", ...rows.map((row) => `| ${row.join(" | ")} |`)].join("\n");
 }
 
-async function cleanup() {
-  agent.destroy();
-  for (const fn of cleanups.reverse()) await fn();
-  cleanups.length = 0;
-}
-
 async function main() {
   process.once("SIGINT", () => void cleanup().then(() => process.exit(130)));
   try {
-    const upstreamPort = await startUpstream();
-    const base = await startWorker(upstreamPort);
+    fake = await startUpstream(LATENCY_MS);
+    const base = await startWorker(fake.port);
     const results = await measure(base);
     await cleanup();
     const bundle = bundleSize();
