@@ -151,6 +151,8 @@ describe("headers on every response", () => {
     expect(allowed.headers.get("access-control-allow-credentials")).toBe("true");
     const denied = await call("/health", { headers: { Origin: "https://evil.example.com" } });
     expect(denied.headers.get("access-control-allow-origin")).toBeNull();
+    // Shared caches must keep one origin's answer from another's (and from non-CORS requests).
+    for (const res of [allowed, denied, await call("/health")]) expect(res.headers.get("vary")).toContain("Origin");
   });
 
   it("writes one structured log line per request", async () => {
