@@ -2,15 +2,17 @@ import { WorkerEntrypoint } from "cloudflare:workers";
 import { createApp } from "./app";
 import type { Bindings } from "./env";
 import { runDailySnapshots } from "./jobs/daily-snapshots";
+import { pruneAuthData } from "./jobs/prune-auth";
 import { asChildRequest } from "./features/characters/characters.fanout";
 
 const app = createApp();
 
 export default {
   fetch: app.fetch,
-  /** Cron Triggers (wrangler.toml): daily progress snapshots of tracked characters. */
+  /** Cron Triggers (wrangler.toml): daily progress snapshots of tracked characters, and auth housekeeping. */
   scheduled(_controller, env, ctx) {
     ctx.waitUntil(runDailySnapshots(env));
+    ctx.waitUntil(pruneAuthData(env));
   },
 } satisfies ExportedHandler<Bindings>;
 
