@@ -46,8 +46,11 @@ export function problemResponses(...statuses: number[]) {
   );
 }
 
-/** Every route may answer these (body limit, content type, rate limit, crashes). */
-export const COMMON_ERROR_STATUSES = [400, 429, 500] as const;
+/**
+ * What a public upstream-data route can answer besides 200: bad input, an anonymous
+ * `refresh=true` (401), an unknown character or guild, limits, upstream failures.
+ */
+export const PUBLIC_DATA_ERRORS = [400, 401, 404, 429, 500, 502, 503, 504] as const;
 
 /** zod issue paths → `query.date`, `body.password`, … as clients see them. */
 export function fieldErrors(target: string, issues: readonly { path: PropertyKey[]; message: string }[]): FieldError[] {
@@ -72,6 +75,9 @@ export function createRouter() {
 export type AppRouter = ReturnType<typeof createRouter>;
 
 export const BEARER_AUTH = "bearerAuth";
+
+/** Public routes: anonymous, or signed in (which only `refresh=true` needs). */
+export const OPTIONAL_BEARER: Record<string, string[]>[] = [{}, { [BEARER_AUTH]: [] }];
 
 /** A stable operationId from method and path: GET /v1/notices/{type}/{notice_id} → `getNoticesTypeNoticeId`. */
 export function defaultOperationId(method: string, path: string): string {

@@ -1,9 +1,8 @@
 import { createRoute, z } from "@hono/zod-openapi";
-import { problemResponses, ProblemSchema } from "../../lib/openapi";
+import { OPTIONAL_BEARER, problemResponses, ProblemSchema, PUBLIC_DATA_ERRORS } from "../../lib/openapi";
 import { bodySchemaFor, SECTION_NAMES, SECTIONS, type EndpointDef } from "../../upstream/endpoints";
 import { characterNameParam, dateParam, ocidParam, refreshParam, skillGradeParam } from "../../upstream/params";
 
-const UPSTREAM_ERRORS = [400, 404, 429, 500, 502, 503, 504] as const;
 
 export const SectionNameSchema = z.enum(SECTION_NAMES).openapi("SectionName");
 
@@ -13,6 +12,7 @@ export const lookupRoute = createRoute({
   method: "get",
   path: "/v1/characters/lookup",
   tags: ["Characters"],
+  security: OPTIONAL_BEARER,
   operationId: "lookupCharacter",
   summary: "Find a character's ocid by name",
   request: { query: z.object({ name: characterNameParam, refresh: refreshParam }) },
@@ -25,7 +25,7 @@ export const lookupRoute = createRoute({
         },
       },
     },
-    ...problemResponses(...UPSTREAM_ERRORS),
+    ...problemResponses(...PUBLIC_DATA_ERRORS),
   },
 });
 
@@ -36,6 +36,7 @@ export function sectionRoute(def: EndpointDef) {
     method: "get",
     path: `/v1/characters/{ocid}/${def.name}`,
     tags: ["Characters"],
+    security: OPTIONAL_BEARER,
     operationId: `getCharacter${pascal(def.name)}`,
     summary: `Character section: ${def.name}`,
     description:
@@ -52,7 +53,7 @@ export function sectionRoute(def: EndpointDef) {
     },
     responses: {
       200: { description: `The ${def.name} section`, content: { "application/json": { schema: bodySchemaFor(def) } } },
-      ...problemResponses(...UPSTREAM_ERRORS),
+      ...problemResponses(...PUBLIC_DATA_ERRORS),
     },
   });
 }
@@ -85,13 +86,14 @@ const ProfileSchema = z
 
 const profileResponses = {
   200: { description: "The requested sections", content: { "application/json": { schema: ProfileSchema } } },
-  ...problemResponses(...UPSTREAM_ERRORS),
+  ...problemResponses(...PUBLIC_DATA_ERRORS),
 };
 
 export const profileRoute = createRoute({
   method: "get",
   path: "/v1/characters/{ocid}",
   tags: ["Characters"],
+  security: OPTIONAL_BEARER,
   operationId: "getCharacterProfile",
   summary: "Many sections of a character in one call",
   description:
@@ -105,6 +107,7 @@ export const profileByNameRoute = createRoute({
   method: "get",
   path: "/v1/characters/by-name/{name}",
   tags: ["Characters"],
+  security: OPTIONAL_BEARER,
   operationId: "getCharacterProfileByName",
   summary: "A character's sections by name (resolves the ocid first)",
   request: {

@@ -1,5 +1,5 @@
 import { createRoute, z } from "@hono/zod-openapi";
-import { problemResponses } from "../../lib/openapi";
+import { OPTIONAL_BEARER, problemResponses, PUBLIC_DATA_ERRORS } from "../../lib/openapi";
 import { bodySchemaFor, endpoint } from "../../upstream/endpoints";
 import { dateParam, guildNameParam, oguildIdParam, refreshParam, worldNameParam } from "../../upstream/params";
 
@@ -7,6 +7,7 @@ export const guildLookupRoute = createRoute({
   method: "get",
   path: "/v1/guilds/lookup",
   tags: ["Guilds"],
+  security: OPTIONAL_BEARER,
   operationId: "lookupGuild",
   summary: "Find a guild's id by name and world",
   request: { query: z.object({ name: guildNameParam, world_name: worldNameParam, refresh: refreshParam }) },
@@ -19,7 +20,7 @@ export const guildLookupRoute = createRoute({
         },
       },
     },
-    ...problemResponses(400, 404, 429, 500, 502, 503, 504),
+    ...problemResponses(...PUBLIC_DATA_ERRORS),
   },
 });
 
@@ -27,11 +28,12 @@ export const guildBasicRoute = createRoute({
   method: "get",
   path: "/v1/guilds/{oguild_id}",
   tags: ["Guilds"],
+  security: OPTIONAL_BEARER,
   operationId: "getGuild",
   summary: "A guild's basic information",
   request: { params: z.object({ oguild_id: oguildIdParam }), query: z.object({ date: dateParam.optional(), refresh: refreshParam }) },
   responses: {
     200: { description: "The upstream guild/basic body", content: { "application/json": { schema: bodySchemaFor(endpoint("guild", "basic")) } } },
-    ...problemResponses(400, 404, 429, 500, 502, 503, 504),
+    ...problemResponses(...PUBLIC_DATA_ERRORS),
   },
 });

@@ -1,5 +1,5 @@
 import { createRoute, z } from "@hono/zod-openapi";
-import { problemResponses } from "../../lib/openapi";
+import { OPTIONAL_BEARER, problemResponses, PUBLIC_DATA_ERRORS } from "../../lib/openapi";
 import { bodySchemaFor, endpointsIn } from "../../upstream/endpoints";
 import { NOTICE_TYPES } from "../../upstream/game-data";
 import { noticeIdParam, refreshParam } from "../../upstream/params";
@@ -12,6 +12,7 @@ export const noticeListRoute = createRoute({
   method: "get",
   path: "/v1/notices",
   tags: ["Notices"],
+  security: OPTIONAL_BEARER,
   operationId: "listNotices",
   summary: "The 20 most recent notices of a board",
   request: { query: z.object({ type: noticeType.default("general"), refresh: refreshParam }) },
@@ -20,7 +21,7 @@ export const noticeListRoute = createRoute({
       description: "The upstream notice list body (its list field depends on the board)",
       content: { "application/json": { schema: z.union(lists.map((d) => bodySchemaFor(d)) as never) } },
     },
-    ...problemResponses(400, 429, 500, 502, 503, 504),
+    ...problemResponses(400, 401, 429, 500, 502, 503, 504),
   },
 });
 
@@ -28,6 +29,7 @@ export const noticeDetailRoute = createRoute({
   method: "get",
   path: "/v1/notices/{type}/{notice_id}",
   tags: ["Notices"],
+  security: OPTIONAL_BEARER,
   operationId: "getNotice",
   summary: "One notice (only while it is on its board's current list)",
   request: { params: z.object({ type: noticeType, notice_id: noticeIdParam }), query: z.object({ refresh: refreshParam }) },
@@ -40,6 +42,6 @@ export const noticeDetailRoute = createRoute({
         },
       },
     },
-    ...problemResponses(400, 404, 429, 500, 502, 503, 504),
+    ...problemResponses(...PUBLIC_DATA_ERRORS),
   },
 });

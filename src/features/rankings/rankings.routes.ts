@@ -1,5 +1,5 @@
 import { createRoute, z } from "@hono/zod-openapi";
-import { problemResponses } from "../../lib/openapi";
+import { OPTIONAL_BEARER, problemResponses, PUBLIC_DATA_ERRORS } from "../../lib/openapi";
 import { bodySchemaFor, endpointsIn, type EndpointDef } from "../../upstream/endpoints";
 import { dateParam, refreshParam } from "../../upstream/params";
 
@@ -13,6 +13,7 @@ export function rankingRoute(def: EndpointDef) {
     method: "get",
     path: `/v1/rankings/${def.name}`,
     tags: ["Rankings"],
+    security: OPTIONAL_BEARER,
     operationId: `get${def.name[0]!.toUpperCase()}${def.name.slice(1)}Ranking`,
     summary: `${def.name} ranking`,
     description:
@@ -21,7 +22,7 @@ export function rankingRoute(def: EndpointDef) {
     request: { query: z.object({ ...filters, date: dateParam.optional(), refresh: refreshParam }) },
     responses: {
       200: { description: `The ${def.name} ranking`, content: { "application/json": { schema: bodySchemaFor(def) } } },
-      ...problemResponses(400, 404, 429, 500, 502, 503, 504),
+      ...problemResponses(...PUBLIC_DATA_ERRORS),
     },
   });
 }
