@@ -16,20 +16,17 @@ export const oguildIdParam = z
   .transform((v) => v.toLowerCase())
   .openapi({ description: "Guild identifier (oguild_id)", example: "b4d8ba4ae5c5b3c3d9b4f6a3c2e1d0f9" });
 
-/** 1–12 characters, each an ASCII letter, a digit or a Hangul syllable. */
-export const characterNameParam = z
-  .string()
-  .min(1, "must not be empty")
-  .max(12, "must be at most 12 characters")
-  .regex(/^[A-Za-z0-9가-힣]+$/, "may contain only letters (A–Z, a–z), digits and Hangul syllables (가–힣)")
-  .openapi({ description: "Character name", example: "메이플소녀" });
+/** Character and guild names: 1–12 characters, each an ASCII letter, a digit or a Hangul syllable. */
+const gameNameParam = (description: string, example: string) =>
+  z
+    .string()
+    .min(1, "must not be empty")
+    .max(12, "must be at most 12 characters")
+    .regex(/^[A-Za-z0-9가-힣]+$/, "may contain only letters (A–Z, a–z), digits and Hangul syllables (가–힣)")
+    .openapi({ description, example });
 
-export const guildNameParam = z
-  .string()
-  .min(1, "must not be empty")
-  .max(12, "must be at most 12 characters")
-  .regex(/^[A-Za-z0-9가-힣]+$/, "may contain only letters, digits and Hangul syllables")
-  .openapi({ description: "Guild name", example: "메이플길드" });
+export const characterNameParam = gameNameParam("Character name", "메이플소녀");
+export const guildNameParam = gameNameParam("Guild name", "메이플길드");
 
 /** Format only; which days are allowed depends on the endpoint (see dates.ts). */
 export const dateParam = z
