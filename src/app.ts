@@ -16,6 +16,7 @@ import { BEARER_AUTH, createRouter, fillOperationIds } from "./lib/openapi";
 import { limitBody, requireJsonBody } from "./middleware/body";
 import { methodNotAllowedProblem, notFound, onError } from "./middleware/errors";
 import { observe } from "./middleware/observe";
+import { writeBackAfterResponse } from "./cache/write-back";
 import { rateLimitClients } from "./middleware/rate-limit";
 import { corsFromConfig, securityHeaders } from "./middleware/security";
 
@@ -43,6 +44,7 @@ export function createApp() {
     },
     timing({ autoEnd: true }),
     observe,
+    writeBackAfterResponse,
     securityHeaders,
     corsFromConfig,
     limitBody,

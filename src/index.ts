@@ -3,7 +3,7 @@ import { createApp } from "./app";
 import type { Bindings } from "./env";
 import { runDailySnapshots } from "./jobs/daily-snapshots";
 import { pruneAuthData } from "./jobs/prune-auth";
-import { asChildRequest } from "./features/characters/characters.fanout";
+import { childApp } from "./features/characters/characters.fanout";
 
 const app = createApp();
 
@@ -22,6 +22,6 @@ export default {
  */
 export class ProfileSections extends WorkerEntrypoint<Bindings> {
   override async fetch(request: Request): Promise<Response> {
-    return app.fetch(asChildRequest(request), this.env, this.ctx);
+    return childApp.fetch(request, this.env, this.ctx);
   }
 }

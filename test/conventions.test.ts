@@ -1,10 +1,9 @@
-import { createExecutionContext, waitOnExecutionContext } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { z } from "@hono/zod-openapi";
 import { createRoute } from "@hono/zod-openapi";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { createApp } from "../src/app";
-import { call, expectProblem, jsonInit } from "./helpers";
+import { call, expectProblem, jsonInit, runToCompletion } from "./helpers";
 
 /** An app with two extra routes: one that validates a JSON body, one that crashes. */
 function appWithProbeRoutes() {
@@ -30,10 +29,7 @@ function appWithProbeRoutes() {
 }
 
 async function probe(path: string, init?: RequestInit) {
-  const ctx = createExecutionContext();
-  const res = await appWithProbeRoutes().fetch(new Request(`https://api.test${path}`, init), env, ctx);
-  await waitOnExecutionContext(ctx);
-  return res;
+  return runToCompletion(appWithProbeRoutes(), new Request(`https://api.test${path}`, init), env);
 }
 
 afterEach(() => vi.restoreAllMocks());

@@ -4,15 +4,14 @@ import { afterEach, describe, expect, it, vi } from "vitest";
 import { createApp } from "../src/app";
 import { SAMPLE_CHARACTERS } from "../src/upstream/sample";
 import { fakeUpstream, nexonError } from "./fake-upstream";
+import { runToCompletion } from "./helpers";
 
 afterEach(() => vi.restoreAllMocks());
 
 async function callWithMetrics(path: string) {
   const points: AnalyticsEngineDataPoint[] = [];
   const METRICS = { writeDataPoint: (p: AnalyticsEngineDataPoint) => points.push(p) };
-  const ctx = createExecutionContext();
-  const res = await createApp().fetch(new Request(`https://api.test${path}`), { ...env, METRICS }, ctx);
-  await waitOnExecutionContext(ctx);
+  const res = await runToCompletion(createApp(), new Request(`https://api.test${path}`), { ...env, METRICS });
   return { res, points };
 }
 

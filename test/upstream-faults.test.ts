@@ -1,24 +1,20 @@
-import { createExecutionContext, waitOnExecutionContext } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { createApp } from "../src/app";
 import { SAMPLE_CHARACTERS, sampleUpstreamFetch } from "../src/upstream/sample";
 import { fakeUpstream, nexonError, nexonJson } from "./fake-upstream";
-import { expectProblem } from "./helpers";
+import { expectProblem, runToCompletion } from "./helpers";
 
 const hero = SAMPLE_CHARACTERS[0]!;
 const BASIC = `/v1/characters/${hero.ocid}/basic`;
 
 /** The Worker with short upstream timeouts, so hanging upstreams fail fast in tests. */
 async function callFast(path: string) {
-  const ctx = createExecutionContext();
-  const res = await createApp().fetch(
+  return runToCompletion(
+    createApp(),
     new Request(`https://api.test${path}`, { headers: { "CF-Connecting-IP": "203.0.113.9" } }),
     { ...env, NEXON_TIMEOUT_MS: "100", NEXON_DEADLINE_MS: "2000" },
-    ctx,
   );
-  await waitOnExecutionContext(ctx);
-  return res;
 }
 
 const hang = (request: Request) =>

@@ -1,4 +1,4 @@
-import { env } from "cloudflare:workers";
+import { env, exports } from "cloudflare:workers";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { fakeUpstream, nexonError, nexonJson } from "../../test/fake-upstream";
 import { call, expectProblem } from "../../test/helpers";
@@ -6,6 +6,7 @@ import { signedInUser } from "../features/auth/auth.test-helpers";
 import { endpoint } from "../upstream/endpoints";
 import { SAMPLE_CHARACTERS, sampleUpstreamFetch } from "../upstream/sample";
 import { joinedCount } from "./coalesce";
+import { storesSettled } from "./write-back";
 import { cacheKeyFor } from "./keys";
 
 const hero = SAMPLE_CHARACTERS[0]!;
@@ -187,6 +188,48 @@ describe("one upstream answer through the cache", () => {
     const stored = async () => JSON.parse((await env.CACHE.get(basicKey().kv))!) as { character_level: number };
     await vi.waitFor(async () => expect((await stored()).character_level).toBe(2), { timeout: 3000 });
     expect(put.mock.calls.map((args) => args[0])).toEqual([basicKey().kv, basicKey().kv]);
+  });
+});
+
+describe("what is stored, and when", () => {
+  /** character/basic answered as the upstream might send it: pretty-printed, after a byte-order mark. */
+  function prettyUpstream() {
+    const pretty = `{\n  "date": null,\n  "character_name": "호수",\n  "character_level": 7\n}`;
+    const bytes = new Uint8Array([0xef, 0xbb, 0xbf, ...new TextEncoder().encode(pretty)]);
+    const fake = fakeUpstream((c) => (c.path === "character/basic" ? new Response(bytes, { headers: { "content-type": "application/json" } }) : undefined));
+    return { ...fake, pretty };
+  }
+
+  it("sends and stores the upstream's bytes as they came (no byte-order mark), once the response has been read", async () => {
+    const { pretty } = prettyUpstream();
+    const key = basicKey();
+    const res = await exports.default.fetch(new Request(`https://api.test${BASIC}`));
+    await storesSettled();
+    // Nobody has read the answer yet: nothing is stored.
+    expect(await env.CACHE.get(key.kv)).toBeNull();
+    expect(await res.text()).toBe(pretty);
+    await storesSettled();
+    expect(await env.CACHE.get(key.kv)).toBe(pretty);
+    expect(await (await caches.default.match(key.url))?.text()).toBe(pretty);
+    const hit = await call(BASIC);
+    expect(hit.headers.get("x-cache")).toBe("HIT");
+    expect(await hit.text()).toBe(pretty);
+  });
+
+  it("stores at once after a HEAD request, whose body nobody reads", async () => {
+    prettyUpstream();
+    const res = await exports.default.fetch(new Request(`https://api.test${BASIC}`, { method: "HEAD" }));
+    expect(res.status).toBe(200);
+    await storesSettled();
+    expect(await env.CACHE.get(basicKey().kv)).not.toBeNull();
+  });
+
+  it("refuses an upstream answer that is not UTF-8 (502), and stores nothing", async () => {
+    vi.spyOn(console, "warn").mockImplementation(() => {});
+    const bad = new Uint8Array([...new TextEncoder().encode('{"date":null,"character_name":"'), 0xff, 0xfe, ...new TextEncoder().encode('"}')]);
+    fakeUpstream((c) => (c.path === "character/basic" ? new Response(bad, { headers: { "content-type": "application/json" } }) : undefined));
+    await expectProblem(await call(BASIC), 502, "UPSTREAM_BAD_RESPONSE");
+    expect(await env.CACHE.get(basicKey().kv)).toBeNull();
   });
 });
 

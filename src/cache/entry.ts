@@ -2,6 +2,36 @@ import { isEmptyBody, type UpstreamBody } from "../upstream/client";
 import type { CachePolicy } from "./policy";
 
 /**
+ * JSON exactly as it is sent: bytes (the upstream's own, verbatim) everywhere
+ * but where a tier only hands out text (KV's bulk read). Never re-serialised on
+ * the way through: a cold profile moves 300 KB of mostly Korean text, and each
+ * decode/parse/stringify/encode round of it costs milliseconds.
+ */
+export type Payload = string | Uint8Array<ArrayBuffer>;
+
+const utf8 = new TextEncoder();
+
+export function payloadBytes(payload: Payload): Uint8Array<ArrayBuffer> {
+  return typeof payload === "string" ? (utf8.encode(payload) as Uint8Array<ArrayBuffer>) : payload;
+}
+
+export function payloadText(payload: Payload): string {
+  return typeof payload === "string" ? payload : new TextDecoder().decode(payload);
+}
+
+/** One buffer of the parts, in order (strings encoded as UTF-8). */
+export function concatPayloads(parts: readonly Payload[]): Uint8Array<ArrayBuffer> {
+  const chunks = parts.map(payloadBytes);
+  const out = new Uint8Array(chunks.reduce((sum, chunk) => sum + chunk.length, 0));
+  let at = 0;
+  for (const chunk of chunks) {
+    out.set(chunk, at);
+    at += chunk.length;
+  }
+  return out;
+}
+
+/**
  * What is kept beside a cached body (KV metadata; a Cache API header), so a hit
  * needs neither JSON parsing nor validation. Times are epoch milliseconds.
  */
@@ -20,7 +50,7 @@ export interface EntryMeta {
 
 /** A cached answer: the exact bytes we send, and its metadata. */
 export interface CacheEntry {
-  text: string;
+  payload: Payload;
   meta: EntryMeta;
 }
 
@@ -29,22 +59,22 @@ export type Freshness = "fresh" | "stale" | "stale-if-error" | "expired";
 const toBase64Url = (bytes: Uint8Array) => btoa(String.fromCharCode(...bytes)).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
 
 /** A strong ETag of the bytes (128 bits of SHA-256). */
-export async function etagOf(text: string): Promise<string> {
-  const digest = await crypto.subtle.digest("SHA-256", new TextEncoder().encode(text));
+export async function etagOf(payload: Payload): Promise<string> {
+  const digest = await crypto.subtle.digest("SHA-256", payloadBytes(payload));
   return `"${toBase64Url(new Uint8Array(digest).slice(0, 16))}"`;
 }
 
-export async function createEntry(body: UpstreamBody, policy: CachePolicy, now: number): Promise<CacheEntry> {
-  const text = JSON.stringify(body);
+/** `bytes`: the upstream's answer as received; `body`: the same, parsed (it was validated). */
+export async function createEntry(bytes: Uint8Array<ArrayBuffer>, body: UpstreamBody, policy: CachePolicy, now: number): Promise<CacheEntry> {
   const freshUntil = now + policy.freshSeconds * 1000;
   return {
-    text,
+    payload: bytes,
     meta: {
       fetched_at: now,
       fresh_until: freshUntil,
       stale_until: freshUntil + policy.staleWhileRevalidateSeconds * 1000,
       error_until: freshUntil + policy.staleIfErrorSeconds * 1000,
-      etag: await etagOf(text),
+      etag: await etagOf(bytes),
       empty: isEmptyBody(body),
     },
   };

@@ -7,11 +7,12 @@ import type { UpstreamBody, UpstreamParams } from "../upstream/client";
 import { nexonClient } from "../upstream/context";
 import type { EndpointDef } from "../upstream/endpoints";
 import { joinFill, resetFills, shareFill } from "./coalesce";
-import { createEntry, freshnessOf, type CacheEntry } from "./entry";
+import { createEntry, freshnessOf, payloadText, type CacheEntry, type Payload } from "./entry";
 import { cacheKeyFor, nextKeyGeneration, type CacheKey } from "./keys";
 import { cachePolicyFor, isStorable, type CachePolicy } from "./policy";
 import { refreshRequested } from "./refresh";
-import { inBackground, readKvMany, readTiers, resetTierState, writeTiers } from "./tiers";
+import { inBackground, readKvMany, readTiers, resetTierState, type Tier } from "./tiers";
+import { storeAfterResponse } from "./write-back";
 
 export type CacheStatus = "HIT" | "MISS" | "STALE" | "BYPASS";
 
@@ -31,8 +32,8 @@ export interface CacheFacts {
 }
 
 export interface Loaded extends CacheFacts {
-  /** The JSON bytes to send, exactly as cached: a hit is never parsed. */
-  readonly text: string;
+  /** The JSON to send, exactly as cached: a hit is never parsed. */
+  readonly payload: Payload;
   /** Parsed on first use only. */
   readonly body: UpstreamBody;
   /** The upstream's "no data" answer. */
@@ -44,7 +45,11 @@ export interface Loaded extends CacheFacts {
 export interface LoadOptions {
   /** The caller has just read the tiers and found no copy: go straight to the (shared) upstream call. */
   knownMiss?: boolean;
+  /** Where a fill is stored (default: both tiers). */
+  storeIn?: readonly Tier[];
 }
+
+const BOTH_TIERS: readonly Tier[] = ["cache-api", "kv"];
 
 export interface LoadRequest {
   def: EndpointDef;
@@ -61,24 +66,24 @@ function withLazyBody(data: LoadedWire): Loaded {
   return {
     ...data,
     get body() {
-      return (parsed ??= JSON.parse(data.text) as UpstreamBody);
+      return (parsed ??= JSON.parse(payloadText(data.payload)) as UpstreamBody);
     },
   };
 }
 
 export function toWire(loaded: Loaded): LoadedWire {
-  const { text, empty, etag, fetchedAt, cache, ageSeconds, maxAgeSeconds, staleWhileRevalidateSeconds, staleIfErrorSeconds, shareable } = loaded;
-  return { text, empty, etag, fetchedAt, cache, ageSeconds, maxAgeSeconds, staleWhileRevalidateSeconds, staleIfErrorSeconds, shareable };
+  const { payload, empty, etag, fetchedAt, cache, ageSeconds, maxAgeSeconds, staleWhileRevalidateSeconds, staleIfErrorSeconds, shareable } = loaded;
+  return { payload, empty, etag, fetchedAt, cache, ageSeconds, maxAgeSeconds, staleWhileRevalidateSeconds, staleIfErrorSeconds, shareable };
 }
 
 export const fromWire = (data: LoadedWire): Loaded => withLazyBody(data);
 
 /** A Loaded view of a cache entry as of `now`. */
 export function loadedFrom(entry: CacheEntry, cache: CacheStatus, now: number, shareable = true): Loaded {
-  const { meta, text } = entry;
+  const { meta, payload } = entry;
   const freshEnd = Math.max(now, meta.fresh_until);
   return withLazyBody({
-    text,
+    payload,
     empty: meta.empty,
     etag: meta.etag,
     fetchedAt: meta.fetched_at,
@@ -109,22 +114,21 @@ interface Target {
 
 /**
  * One upstream call for `key`, shared by every concurrent caller in this isolate;
- * the answer is stored in both tiers in the background (errors are never stored).
+ * the answer is stored in both tiers once the response is out (errors are never stored).
  */
-function fill(c: Context<AppEnv>, { request, key, policy }: Target, fresh = false): Promise<CacheEntry> {
+function fill(c: Context<AppEnv>, { request, key, policy }: Target, fresh = false, storeIn = BOTH_TIERS): Promise<CacheEntry> {
   return shareFill(key.kv, async () => {
-    const body = await nexonClient(c).get(request.def, request.params, { date: request.date });
-    const entry = await createEntry(body, policy, Date.now());
-    const stored = isStorable(request.def, entry.meta.empty) ? writeTiers(c, key, entry, ["cache-api", "kv"]) : Promise.resolve();
-    inBackground(c, stored);
+    const { body, bytes } = await nexonClient(c).fetchAnswer(request.def, request.params, { date: request.date });
+    const entry = await createEntry(bytes, body, policy, Date.now());
+    if (isStorable(request.def, entry.meta.empty)) storeAfterResponse(c, { key, entry, tiers: storeIn });
     return { value: entry };
   }, { fresh });
 }
 
-function revalidateInBackground(c: Context<AppEnv>, target: Target): void {
+function revalidateInBackground(c: Context<AppEnv>, target: Target, storeIn: readonly Tier[]): void {
   inBackground(
     c,
-    fill(c, target).catch((err: unknown) => log("warn", "cache_revalidate_failed", { path: target.request.def.path, ...describeError(err) })),
+    fill(c, target, false, storeIn).catch((err: unknown) => log("warn", "cache_revalidate_failed", { path: target.request.def.path, ...describeError(err) })),
   );
 }
 
@@ -146,8 +150,9 @@ function targetOf(c: Context<AppEnv>, request: LoadRequest, now: number): Target
  */
 export async function loadPublic(c: Context<AppEnv>, request: LoadRequest, options: LoadOptions = {}): Promise<Loaded> {
   const target = targetOf(c, request, Date.now());
+  const storeIn = options.storeIn ?? BOTH_TIERS;
   // A refresh wants the upstream's answer from now: it joins a call under way, never one already answered.
-  if (await refreshRequested(c)) return loadedFrom(await fill(c, target, true), "BYPASS", Date.now());
+  if (await refreshRequested(c)) return loadedFrom(await fill(c, target, true, storeIn), "BYPASS", Date.now());
   // A herd of identical misses: the first one's call is under way (MISS), or answered seconds ago (HIT).
   const underWay = joinFill<CacheEntry>(target.key.kv);
   if (underWay) return loadedFrom(await underWay.value, underWay.answered ? "HIT" : "MISS", Date.now());
@@ -155,15 +160,16 @@ export async function loadPublic(c: Context<AppEnv>, request: LoadRequest, optio
   const found = options.knownMiss ? null : await readTiers(c, target.key);
   const now = Date.now();
   if (found) {
+    if (found.tier === "kv" && storeIn.includes("cache-api")) storeAfterResponse(c, { key: target.key, entry: found.entry, tiers: ["cache-api"] });
     switch (freshnessOf(found.entry.meta, now)) {
       case "fresh":
         return loadedFrom(found.entry, "HIT", now);
       case "stale":
-        revalidateInBackground(c, target);
+        revalidateInBackground(c, target, storeIn);
         return loadedFrom(found.entry, "STALE", now);
       case "stale-if-error":
         try {
-          return loadedFrom(await fill(c, target), "MISS", Date.now());
+          return loadedFrom(await fill(c, target, false, storeIn), "MISS", Date.now());
         } catch (err) {
           if (!(isProblem(err) && STALE_STANDS_IN_FOR.has(err.code))) throw err;
           log("warn", "cache_served_stale", { path: request.def.path, code: err.code });
@@ -173,7 +179,7 @@ export async function loadPublic(c: Context<AppEnv>, request: LoadRequest, optio
         break;
     }
   }
-  return loadedFrom(await fill(c, target), "MISS", Date.now());
+  return loadedFrom(await fill(c, target, false, storeIn), "MISS", Date.now());
 }
 
 /** What a bulk read learned about one request: its answer, "absent" (no copy), or undefined (load it the usual way). */
@@ -201,7 +207,8 @@ export async function peekMany(c: Context<AppEnv>, requests: readonly LoadReques
       case "fresh":
         return loadedFrom(entry, "HIT", now);
       case "stale":
-        revalidateInBackground(c, target);
+        // What is read in bulk from KV is refreshed in KV.
+        revalidateInBackground(c, target, ["kv"]);
         return loadedFrom(entry, "STALE", now);
       default:
         return undefined;

@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { ENDPOINTS, endpoint } from "../upstream/endpoints";
-import { createEntry, freshnessOf, retentionSeconds } from "./entry";
+import { createEntry, freshnessOf, payloadBytes, retentionSeconds } from "./entry";
 import { cacheKeyFor } from "./keys";
-import { cachePolicyFor, isStorable, LATEST_POLICY, PAST_DAY_POLICY } from "./policy";
+import { cachePolicyFor, isStorable, LATEST_POLICY, PAST_DAY_POLICY, type CachePolicy } from "./policy";
 
 const NOON_KST = Date.parse("2026-03-10T12:00:00+09:00");
 const MIN = 60;
@@ -51,8 +51,11 @@ describe("cachePolicyFor", () => {
 });
 
 describe("cache entries", () => {
+  const entryOf = (body: Record<string, unknown>, policy: CachePolicy) =>
+    createEntry(payloadBytes(JSON.stringify(body)), body, policy, NOON_KST);
+
   it("move from fresh to stale to stale-if-error to expired", async () => {
-    const entry = await createEntry({ date: null, character_name: "x" }, LATEST_POLICY.section, NOON_KST);
+    const entry = await entryOf({ date: null, character_name: "x" }, LATEST_POLICY.section);
     const at = (seconds: number) => freshnessOf(entry.meta, NOON_KST + seconds * 1000);
     expect(at(0)).toBe("fresh");
     expect(at(15 * MIN - 1)).toBe("fresh");
@@ -64,10 +67,11 @@ describe("cache entries", () => {
     expect(retentionSeconds(entry.meta, NOON_KST)).toBe(15 * MIN + DAY);
   });
 
-  it("carry the bytes we send, an ETag of them and the empty flag", async () => {
-    const a = await createEntry({ date: null, popularity: null }, PAST_DAY_POLICY, NOON_KST);
-    const b = await createEntry({ date: null, popularity: 12 }, PAST_DAY_POLICY, NOON_KST);
-    expect(a.text).toBe('{"date":null,"popularity":null}');
+  it("carry the upstream's bytes as they came, an ETag of them and the empty flag", async () => {
+    const upstreamBytes = payloadBytes('{ "date": null,\n  "popularity": null }');
+    const a = await createEntry(upstreamBytes, { date: null, popularity: null }, PAST_DAY_POLICY, NOON_KST);
+    const b = await entryOf({ date: null, popularity: 12 }, PAST_DAY_POLICY);
+    expect(a.payload).toBe(upstreamBytes);
     expect(a.meta.empty).toBe(true);
     expect(b.meta.empty).toBe(false);
     expect(a.meta.etag).toMatch(/^"[A-Za-z0-9_-]{22}"$/);

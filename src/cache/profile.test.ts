@@ -1,3 +1,4 @@
+import { env } from "cloudflare:workers";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { fakeUpstream } from "../../test/fake-upstream";
 import { call, expectProblem, jsonInit } from "../../test/helpers";
@@ -41,6 +42,25 @@ describe("the profile aggregate and the per-section cache", () => {
     const notModified = await call(PROFILE, { headers: { "If-None-Match": etag } });
     expect(notModified.status).toBe(304);
     expect(calls).toHaveLength(DEFAULT_SECTIONS.length);
+  });
+
+  it("stores a cold profile's sections in KV only, from the parent, after answering", async () => {
+    fakeUpstream();
+    vi.useFakeTimers({ toFake: ["Date"] });
+    vi.setSystemTime(T0);
+    const kvPuts = vi.spyOn(env.CACHE, "put");
+    const cachePuts = vi.spyOn(caches.default, "put");
+    const cold = await call(PROFILE);
+    expect(cold.headers.get("x-cache")).toBe("MISS");
+    // One KV write per section, all made by the parent (whose env this is); none to the Cache API.
+    expect(kvPuts).toHaveBeenCalledTimes(DEFAULT_SECTIONS.length);
+    expect(cachePuts).not.toHaveBeenCalled();
+    // A section route, once the answer is no longer joinable in memory, reads the
+    // copy from KV and refills the Cache API from it.
+    vi.setSystemTime(T0 + 10_000);
+    const basic = await call(`${PROFILE}/basic`);
+    expect(basic.headers.get("x-cache")).toBe("HIT");
+    expect(cachePuts).toHaveBeenCalledTimes(1);
   });
 
   it("shares its sections with the section routes", async () => {

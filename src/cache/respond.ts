@@ -1,11 +1,11 @@
 import type { Context } from "hono";
 import type { AppEnv } from "../env";
-import { etagOf } from "./entry";
+import { etagOf, type Payload } from "./entry";
 import type { CacheFacts } from "./load";
 
 /** An answer ready to send: its bytes, its ETag (none: not worth revalidating) and its cache facts. */
 export interface Sendable extends CacheFacts {
-  readonly text: string;
+  readonly payload: Payload;
   readonly etag?: string;
 }
 
@@ -46,12 +46,12 @@ export function etagMatches(ifNoneMatch: string | undefined, etag: string): bool
  * that reshapes the answer passes the body it sends instead.
  */
 export async function respondLoaded(c: Context<AppEnv>, loaded: Sendable, body?: unknown): Promise<Response> {
-  const text = body === undefined ? loaded.text : JSON.stringify(body);
-  const etag = body === undefined ? loaded.etag : await etagOf(text);
+  const payload = body === undefined ? loaded.payload : JSON.stringify(body);
+  const etag = body === undefined ? loaded.etag : await etagOf(payload);
   setCacheHeaders(c, loaded);
   if (etag) {
     c.header("ETag", etag);
     if (etagMatches(c.req.header("if-none-match"), etag)) return c.body(null, 304);
   }
-  return c.body(text, 200, { "Content-Type": "application/json" });
+  return c.body(payload, 200, { "Content-Type": "application/json" });
 }

@@ -46,23 +46,22 @@ async function fromCacheApi(c: Context<AppEnv>, key: CacheKey): Promise<CacheEnt
     await res.body?.cancel();
     return null;
   }
-  return { text: await res.text(), meta };
+  return { payload: new Uint8Array(await res.arrayBuffer()), meta };
 }
 
 async function fromKv(c: Context<AppEnv>, key: CacheKey): Promise<CacheEntry | null> {
-  const { value, metadata } = await subrequests(c).run(() => c.env.CACHE.getWithMetadata<EntryMeta>(key.kv, "text"));
+  const { value, metadata } = await subrequests(c).run(() => c.env.CACHE.getWithMetadata<EntryMeta>(key.kv, "arrayBuffer"));
   const meta = parseMeta(metadata);
-  return value !== null && meta ? { text: value, meta } : null;
+  return value !== null && meta ? { payload: new Uint8Array(value), meta } : null;
 }
 
-/** Cache API first, then KV; a KV hit refills the Cache API in the background. */
+/** Cache API first, then KV (the caller refills the Cache API from a KV hit). */
 export async function readTiers(c: Context<AppEnv>, key: CacheKey): Promise<{ entry: CacheEntry; tier: Tier } | null> {
   return timed(c, async () => {
     const local = await fromCacheApi(c, key).catch((err: unknown) => tierFailed("cache-api", "read", err));
     if (local) return { entry: local, tier: "cache-api" as const };
     const global = await fromKv(c, key).catch((err: unknown) => tierFailed("kv", "read", err));
     if (!global) return null;
-    inBackground(c, writeTiers(c, key, global, ["cache-api"]));
     return { entry: global, tier: "kv" as const };
   });
 }
@@ -85,7 +84,8 @@ export async function readKvMany(c: Context<AppEnv>, keys: readonly string[]): P
         for (const key of batch) {
           const hit = read.get(key);
           const meta = parseMeta(hit?.metadata);
-          found.set(key, hit && hit.value !== null && meta ? { text: hit.value, meta } : null);
+          // KV's bulk read hands out text only.
+          found.set(key, hit && hit.value !== null && meta ? { payload: hit.value, meta } : null);
         }
       }
     } catch (err) {
@@ -139,29 +139,15 @@ function queueKvWrite(key: string, write: () => Promise<unknown>): Promise<void>
   return w.tail;
 }
 
-const heldWrites = new WeakMap<Context<AppEnv>, Promise<void>>();
-
-/**
- * Holds this invocation's tier writes until `release()` is called: a child of the
- * profile fan-out answers its parent first and stores afterwards, so the stores
- * never compete with the answer everyone is waiting for.
- */
-export function holdWrites(c: Context<AppEnv>): () => void {
-  let release!: () => void;
-  heldWrites.set(c, new Promise<void>((resolve) => (release = resolve)));
-  return release;
-}
-
 /** Stores an entry in the given tiers; resolves when done, never rejects. */
 export async function writeTiers(c: Context<AppEnv>, key: CacheKey, entry: CacheEntry, tiers: readonly Tier[]): Promise<void> {
-  await heldWrites.get(c);
   const now = Date.now();
   const retention = retentionSeconds(entry.meta, now);
   if (retention <= 0) return;
   const limiter = subrequests(c);
   const writes: Promise<unknown>[] = [];
   if (tiers.includes("cache-api")) {
-    const response = new Response(entry.text, {
+    const response = new Response(entry.payload, {
       headers: {
         "Content-Type": "application/json",
         "Cache-Control": `public, max-age=${retention}`,
@@ -173,7 +159,7 @@ export async function writeTiers(c: Context<AppEnv>, key: CacheKey, entry: Cache
   }
   if (tiers.includes("kv")) {
     const put = () =>
-      c.env.CACHE.put(key.kv, entry.text, { metadata: entry.meta, expirationTtl: Math.max(KV_MIN_TTL_SECONDS, retention) });
+      c.env.CACHE.put(key.kv, entry.payload, { metadata: entry.meta, expirationTtl: Math.max(KV_MIN_TTL_SECONDS, retention) });
     writes.push(queueKvWrite(key.kv, () => limiter.run(put)));
   }
   await Promise.all(writes);

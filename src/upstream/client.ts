@@ -6,6 +6,12 @@ import { mapUpstreamError, parseRetryAfter, type UpstreamFailure } from "./error
 import { budgetFor, realSleep, type CallBudget, type Sleep } from "./rate-budget";
 
 export type UpstreamBody = Record<string, unknown>;
+
+/** A validated upstream answer: parsed, and the exact bytes it came as (what the cache stores and sends). */
+export interface UpstreamAnswer {
+  body: UpstreamBody;
+  bytes: Uint8Array<ArrayBuffer>;
+}
 export type UpstreamParams = Record<string, string | undefined>;
 export type Fetcher = (request: Request) => Promise<Response>;
 
@@ -38,10 +44,30 @@ export interface CallOptions {
 
 const API_PREFIX = "/maplestory/v1/";
 
+const strictUtf8 = new TextDecoder("utf-8", { fatal: true, ignoreBOM: false });
+
+/** The decoder skipped a byte-order mark; the bytes passed on must not carry it either. */
+function withoutBom(bytes: Uint8Array<ArrayBuffer>): Uint8Array<ArrayBuffer> {
+  return bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? bytes.subarray(3) : bytes;
+}
+
 /** A short non-reversible fingerprint, so budgets and logs never hold a key. */
 export async function keyFingerprint(key: string): Promise<string> {
   const digest = await crypto.subtle.digest("SHA-256", new TextEncoder().encode(key));
   return [...new Uint8Array(digest).slice(0, 6)].map((b) => b.toString(16).padStart(2, "0")).join("");
+}
+
+/** Fingerprints of the keys this isolate has used, by key: a profile makes 24 calls with one key. Bounded. */
+const fingerprints = new Map<string, Promise<string>>();
+
+function fingerprintOf(key: string): Promise<string> {
+  let fingerprint = fingerprints.get(key);
+  if (!fingerprint) {
+    if (fingerprints.size >= 1000) fingerprints.clear();
+    fingerprint = keyFingerprint(key);
+    fingerprints.set(key, fingerprint);
+  }
+  return fingerprint;
 }
 
 /** Coarse shape check: an object, its essential field present, each known field of the right kind. */
@@ -121,11 +147,15 @@ export class NexonClient {
   }
 
   async get(def: EndpointDef, params: UpstreamParams, options: CallOptions = {}): Promise<UpstreamBody> {
+    return (await this.fetchAnswer(def, params, options)).body;
+  }
+
+  async fetchAnswer(def: EndpointDef, params: UpstreamParams, options: CallOptions = {}): Promise<UpstreamAnswer> {
     if (def.access === "private" && !options.userKey) throw new ProblemError("NEXON_KEY_REQUIRED");
     const key = def.access === "private" ? options.userKey! : this.options.serviceKey;
     const url = this.buildUrl(def, params, options.date);
     const deadline = this.now() + this.deadlineMs;
-    const budget = (this.options.budget ?? ((fp: string) => budgetFor(fp, this.options.rps)))(await keyFingerprint(key));
+    const budget = (this.options.budget ?? ((fp: string) => budgetFor(fp, this.options.rps)))(await fingerprintOf(key));
 
     let failure: UpstreamFailure | undefined;
     for (let attempt = 0; attempt <= this.maxRetries; attempt++) {
@@ -137,7 +167,7 @@ export class NexonClient {
       }
       await budget.acquire(deadline);
       const outcome = await this.attempt(def, url, key, options.userKey !== undefined, deadline);
-      if (!("problem" in outcome)) return outcome.body;
+      if (!("problem" in outcome)) return outcome;
       failure = outcome;
       if (!failure.retryable) break;
     }
@@ -150,7 +180,7 @@ export class NexonClient {
     key: string,
     usingUserKey: boolean,
     deadline: number,
-  ): Promise<{ body: UpstreamBody } | UpstreamFailure> {
+  ): Promise<UpstreamAnswer | UpstreamFailure> {
     const remaining = deadline - this.now();
     if (remaining <= 0) return { problem: new ProblemError("UPSTREAM_TIMEOUT"), retryable: false };
     const controller = new AbortController();
@@ -166,12 +196,13 @@ export class NexonClient {
             signal: controller.signal,
           }),
         );
-        return { res, text: await res.text() };
+        return { res, bytes: new Uint8Array(await res.arrayBuffer()) };
       };
-      const { res, text } = await (this.options.gate ? this.options.gate(run) : run());
+      const { res, bytes } = await (this.options.gate ? this.options.gate(run) : run());
       let parsed: unknown;
       try {
-        parsed = JSON.parse(text);
+        // Fatal: bytes that are not UTF-8 are never passed on as they are.
+        parsed = JSON.parse(strictUtf8.decode(bytes));
       } catch {
         if (!res.ok) return mapUpstreamError(def, res.status, undefined, usingUserKey);
         log("warn", "upstream_unreadable", { path: def.path, status: res.status });
@@ -190,7 +221,7 @@ export class NexonClient {
         log("warn", "upstream_malformed", { path: def.path });
         return { problem: new ProblemError("UPSTREAM_BAD_RESPONSE"), retryable: false };
       }
-      return { body: parsed };
+      return { body: parsed, bytes: withoutBom(bytes) };
     } catch (err) {
       if (controller.signal.aborted) return { problem: new ProblemError("UPSTREAM_TIMEOUT"), retryable: true };
       if (err instanceof ProblemError) return { problem: err, retryable: false };

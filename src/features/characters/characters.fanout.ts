@@ -1,8 +1,12 @@
 import { z } from "@hono/zod-openapi";
-import type { Context } from "hono";
+import { Hono, type Context, type MiddlewareHandler } from "hono";
 import { fromWire, peekMany, toWire, type Loaded, type LoadedWire } from "../../cache/load";
 import { inheritRefresh, refreshRequested } from "../../cache/refresh";
-import { holdWrites, inBackground } from "../../cache/tiers";
+import { concatPayloads, payloadBytes, type EntryMeta, type Payload } from "../../cache/entry";
+import type { CacheKey } from "../../cache/keys";
+import { inBackground, type Tier } from "../../cache/tiers";
+import { holdStoresWhileStreaming, storeAfterResponse, takeStores, writeBackAfterResponse } from "../../cache/write-back";
+import { preferredLanguage } from "../../lib/i18n";
 import { subrequests, MAX_OPEN_SUBREQUESTS } from "../../cache/subrequests";
 import type { AppEnv } from "../../env";
 import { describeError, log } from "../../lib/logging";
@@ -28,21 +32,32 @@ import { fetchSection, requireData, sectionLoad } from "./characters.service";
  *
  * The parent's call to a child is itself a subrequest (it goes through the
  * parent's limiter), and the child answers with its headers at once and streams
- * its result when done; it stores what it fetched only after that. Cloudflare's
+ * its result when done. A child stores nothing: what it fetched travels to the
+ * parent with the sections, and the parent stores it after its own response
+ * (src/cache/write-back.ts), so no store competes with the answer. Cloudflare's
  * docs say invocations reached through service bindings are "measured from the
  * top-level request" and may share its six; if so, the children still cannot
  * deadlock the parent (its calls to them stop counting once headers arrive) and
  * the fan-out degrades to what one invocation would do, never worse. If a child
  * cannot be reached, its sections load in the parent.
  *
- * The internal route answers only requests that came in through the entrypoint,
- * which only `ctx.exports` can reach: from the internet it is a 404.
+ * A child runs `childApp` below, not the public app: it is not a client
+ * request, so it has no CORS, rate limit, request log line or metrics data point
+ * of its own (the parent's log line carries its numbers). Only `ctx.exports`
+ * reaches it: the public app has no such route, so from the internet it is a 404.
  */
 
 export const CHILD_ROUTE = "/__internal/profile-sections";
 export const SECTIONS_PER_INVOCATION = MAX_OPEN_SUBREQUESTS;
 
 const sectionByName = new Map(SECTIONS.map((def) => [def.name, def]));
+
+/**
+ * A profile reads its sections from KV only (one bulk read), so that is where it
+ * stores them: a Cache API copy would be a second write per section for the
+ * single-section routes, which refill it from KV on their first read anyway.
+ */
+const PROFILE_TIERS: readonly Tier[] = ["kv"];
 
 /** Loads every spec in this invocation, concurrently; each settles on its own. `absent[i]`: known to have no cached copy. */
 export function settleHere(
@@ -52,18 +67,12 @@ export function settleHere(
   specs: readonly SectionSpec[],
   absent: readonly boolean[] = [],
 ): Promise<PromiseSettledResult<Loaded>[]> {
-  return Promise.allSettled(specs.map((spec, i) => fetchSection(c, { def: spec.def, ocid, date, grade: spec.grade }, { knownMiss: absent[i] })));
+  return Promise.allSettled(
+    specs.map((spec, i) => fetchSection(c, { def: spec.def, ocid, date, grade: spec.grade }, { knownMiss: absent[i], storeIn: PROFILE_TIERS })),
+  );
 }
 
 // ---- child side -------------------------------------------------------------
-
-const childRequests = new WeakSet<Request>();
-
-/** Marks a request that arrived through the ProfileSections entrypoint (never from the internet). */
-export function asChildRequest(request: Request): Request {
-  childRequests.add(request);
-  return request;
-}
 
 const ChildInput = z.object({
   ocid: z.string().regex(/^[0-9a-f]{32}$/),
@@ -82,45 +91,49 @@ interface WireProblem {
   errors?: { path: string; message: string }[];
 }
 
-/** A loaded section travels as its facts here and its bytes after the header (`length` UTF-16 units). */
-type ChildResult = { ok: true; loaded: Omit<LoadedWire, "text">; length: number } | { ok: false; problem: WireProblem };
+/** A loaded section travels as its facts here and its bytes after the header (`length` bytes). */
+type ChildResult = { ok: true; loaded: Omit<LoadedWire, "payload">; length: number } | { ok: false; problem: WireProblem };
+
+/** A store the child leaves to the parent: its bytes are section `section`'s, or follow the sections' (`length` bytes). */
+type ChildStore = { key: CacheKey; meta: EntryMeta; tiers: Tier[] } & ({ section: number } | { length: number });
 
 interface ChildOutput {
   results: ChildResult[];
+  stores: ChildStore[];
   stats: { cache_ms: number; upstream_ms: number; upstream_calls: number };
 }
 
 /**
  * The child's answer: one JSON header line, then the sections' JSON bytes back to
- * back. Embedding them as JSON strings would escape every quote of every body
- * only to unescape it in the parent: measurably the most expensive step of a
- * cold profile.
+ * back, as they came from the upstream. Embedding them as JSON strings would
+ * escape every quote of every body only to unescape it in the parent, and
+ * decoding them to text only to encode them again for the response: both
+ * measurably among the most expensive steps of a cold profile.
  */
-function encodeOutput(header: ChildOutput, texts: readonly string[]): string {
-  return `${JSON.stringify(header)}\n${texts.join("")}`;
+function encodeOutput(header: ChildOutput, payloads: readonly Payload[]): Uint8Array<ArrayBuffer> {
+  return concatPayloads([`${JSON.stringify(header)}\n`, ...payloads]);
 }
 
-function decodeOutput(payload: string): { header: ChildOutput; texts: string[] } {
-  const newline = payload.indexOf("\n");
+const NEWLINE = 0x0a;
+
+function decodeOutput(bytes: Uint8Array<ArrayBuffer>): { header: ChildOutput; payloads: Payload[]; storePayloads: Payload[] } {
+  // JSON.stringify escapes every newline inside the header: the first one ends it.
+  const newline = bytes.indexOf(NEWLINE);
   if (newline < 0) throw new Error("child answer without a header line");
-  const header = JSON.parse(payload.slice(0, newline)) as ChildOutput;
-  const texts: string[] = [];
+  const header = JSON.parse(new TextDecoder().decode(bytes.subarray(0, newline))) as ChildOutput;
   let at = newline + 1;
-  for (const r of header.results) {
-    if (!r.ok) continue;
-    texts.push(payload.slice(at, at + r.length));
-    at += r.length;
-  }
-  if (at !== payload.length) throw new Error("child answer of the wrong length");
-  return { header, texts };
+  const next = (length: number) => bytes.subarray(at, (at += length));
+  const payloads = header.results.flatMap((r) => (r.ok ? [next(r.length)] : []));
+  const storePayloads = header.stores.flatMap((s) => ("length" in s ? [next(s.length)] : []));
+  if (at !== bytes.length) throw new Error("child answer of the wrong length");
+  return { header, payloads, storePayloads };
 }
 
 /** POST /__internal/profile-sections: loads up to six sections for a parent profile request. */
-export async function loadSectionsForParent(c: Context<AppEnv>): Promise<Response> {
-  if (!childRequests.has(c.req.raw)) throw new ProblemError("NOT_FOUND");
+async function loadSectionsForParent(c: Context<AppEnv>): Promise<Response> {
   const input: ChildInput = ChildInput.parse(await c.req.json());
   inheritRefresh(c, input.refresh);
-  const releaseWrites = holdWrites(c);
+  holdStoresWhileStreaming(c);
   const specs = input.sections.map(({ name, grade }) => {
     const def = sectionByName.get(name);
     if (!def) throw new Error(`unknown section ${name}`);
@@ -130,18 +143,29 @@ export async function loadSectionsForParent(c: Context<AppEnv>): Promise<Respons
 
   const output = settleHere(c, input.ocid, input.date ?? undefined, specs, absent).then((settled) => {
     const stats = c.get("stats");
-    const texts: string[] = [];
+    const payloads: Uint8Array<ArrayBuffer>[] = [];
     const results = settled.map((result): ChildResult => {
       if (result.status === "fulfilled") {
-        const { text, ...loaded } = toWire(result.value);
-        texts.push(text);
-        return { ok: true, loaded, length: text.length };
+        const { payload, ...loaded } = toWire(result.value);
+        const bytes = payloadBytes(payload);
+        payloads.push(bytes);
+        return { ok: true, loaded, length: bytes.length };
       }
       const p = toProblem(result.reason, c);
       return { ok: false, problem: { code: p.code, status: p.status, detail: p.detail, headers: p.headers, extra: p.extra, errors: p.errors } };
     });
-    const header = { results, stats: { cache_ms: stats.cacheMs, upstream_ms: stats.upstreamMs, upstream_calls: stats.upstreamCalls } };
-    return encodeOutput(header, texts);
+    // What this child would store, the parent stores: a section's bytes are sent once.
+    const sentPayloads: Payload[] = settled.flatMap((r) => (r.status === "fulfilled" ? [r.value.payload] : []));
+    const storePayloads: Uint8Array<ArrayBuffer>[] = [];
+    const stores = takeStores(c).map(({ key, entry, tiers }): ChildStore => {
+      const section = sentPayloads.indexOf(entry.payload);
+      if (section >= 0) return { key, meta: entry.meta, tiers: [...tiers], section };
+      const bytes = payloadBytes(entry.payload);
+      storePayloads.push(bytes);
+      return { key, meta: entry.meta, tiers: [...tiers], length: bytes.length };
+    });
+    const header = { results, stores, stats: { cache_ms: stats.cacheMs, upstream_ms: stats.upstreamMs, upstream_calls: stats.upstreamCalls } };
+    return encodeOutput(header, [...payloads, ...storePayloads]);
   });
 
   // Headers now, the result when it is ready: the parent's call stops counting
@@ -149,14 +173,30 @@ export async function loadSectionsForParent(c: Context<AppEnv>): Promise<Respons
   const { readable, writable } = new TransformStream<Uint8Array, Uint8Array>();
   const writer = writable.getWriter();
   const streamed = output
-    .then((out) => writer.write(new TextEncoder().encode(out)))
+    .then((out) => writer.write(out))
     .then(() => writer.close())
-    .catch((err: unknown) => writer.abort(err))
-    .finally(releaseWrites);
+    .catch((err: unknown) => writer.abort(err));
   // Keeps this invocation alive (its timers included: the upstream budget may wait) until the result is out.
   inBackground(c, streamed);
   return c.body(readable, 200, { "Content-Type": "text/plain; charset=utf-8", "Cache-Control": "no-store" });
 }
+
+/** What a child invocation needs of the request context: its parent's request id and language, and fresh stats. */
+const childContext: MiddlewareHandler<AppEnv> = async (c, next) => {
+  c.set("requestId", c.req.header("x-request-id") ?? "");
+  c.set("language", preferredLanguage(c.req.header("accept-language")));
+  c.set("stats", { cacheMs: 0, upstreamMs: 0, upstreamCalls: 0 });
+  await next();
+};
+
+/** The app of the `ProfileSections` entrypoint (src/index.ts). A failure is a bare 500: the parent then loads the sections itself. */
+export const childApp = new Hono<AppEnv>()
+  .use(childContext, writeBackAfterResponse)
+  .post(CHILD_ROUTE, loadSectionsForParent)
+  .onError((err, c) => {
+    log("error", "profile_child_error", { request_id: c.get("requestId"), ...describeError(err) });
+    return c.text("child failed", 500);
+  });
 
 // ---- parent side ------------------------------------------------------------
 
@@ -198,20 +238,25 @@ async function settleInChild(
   try {
     const res = await subrequests(c).run(() => child.fetch(request));
     if (!res.ok) throw new Error(`child invocation answered ${res.status}`);
-    output = decodeOutput(await res.text());
+    output = decodeOutput(new Uint8Array(await res.arrayBuffer()));
   } catch (err) {
     // The fan-out is an optimisation: without it the sections still load, just slower.
     log("warn", "profile_child_failed", { request_id: c.get("requestId"), ...describeError(err) });
     return settleHere(c, ocid, date, specs, absent);
   }
-  const { header, texts } = output;
+  const { header, payloads, storePayloads } = output;
+  let nextStorePayload = 0;
+  for (const store of header.stores) {
+    const payload = "section" in store ? payloads[store.section] : storePayloads[nextStorePayload++];
+    if (payload !== undefined) storeAfterResponse(c, { key: store.key, entry: { payload, meta: store.meta }, tiers: store.tiers });
+  }
   const stats = c.get("stats");
   stats.cacheMs += header.stats.cache_ms;
   stats.upstreamMs += header.stats.upstream_ms;
   stats.upstreamCalls += header.stats.upstream_calls;
   let next = 0;
   return header.results.map((r) =>
-    r.ok ? { status: "fulfilled", value: fromWire({ ...r.loaded, text: texts[next++]! }) } : { status: "rejected", reason: problemFromWire(r.problem) },
+    r.ok ? { status: "fulfilled", value: fromWire({ ...r.loaded, payload: payloads[next++]! }) } : { status: "rejected", reason: problemFromWire(r.problem) },
   );
 }
 

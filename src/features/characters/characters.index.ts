@@ -1,7 +1,6 @@
 import type { Handler } from "hono";
 import type { AppEnv } from "../../env";
 import { createRouter } from "../../lib/openapi";
-import { CHILD_ROUTE, loadSectionsForParent } from "./characters.fanout";
 import { getProfile, getProfileByName, lookupCharacter, sectionHandler, unknownSection } from "./characters.handlers";
 import { lookupRoute, profileByNameRoute, profileRoute, SECTION_ROUTES } from "./characters.routes";
 
@@ -14,8 +13,6 @@ router.openapi(lookupRoute, lookupCharacter as AnyHandler);
 router.openapi(profileByNameRoute, getProfileByName as AnyHandler);
 for (const { def, route } of SECTION_ROUTES) router.openapi(route, sectionHandler(def) as AnyHandler);
 router.openapi(profileRoute, getProfile as AnyHandler);
-// Internal (not in the OpenAPI document): the profile's child invocations; a 404 from the internet.
-router.post(CHILD_ROUTE, loadSectionsForParent);
 
 /** Mounted last by the app, after other /v1/characters/{ocid}/… features (e.g. progress). */
 export const unknownSectionRoutes = createRouter().get("/v1/characters/:ocid/:section", unknownSection);

@@ -1,5 +1,5 @@
 import type { Context } from "hono";
-import { etagOf } from "../../cache/entry";
+import { concatPayloads, etagOf, type Payload } from "../../cache/entry";
 import type { CacheFacts, CacheStatus, Loaded } from "../../cache/load";
 import { refreshRequested } from "../../cache/refresh";
 import type { AppEnv } from "../../env";
@@ -77,7 +77,7 @@ export interface ProfileBody {
 
 /** The assembled profile: its bytes, a weak ETag (when shareable) and its cache facts. */
 export interface Profile extends CacheFacts {
-  text: string;
+  payload: Payload;
   etag?: string;
 }
 
@@ -100,19 +100,21 @@ export async function loadProfile(c: Context<AppEnv>, ocid: string, date: string
   // Decided once, before any section: an anonymous refresh is one 401, not 25.
   await refreshRequested(c);
   const settled = await settleSections(c, ocid, date, specs);
-  const sections: string[] = [];
+  // The sections' bytes go in as they came: nothing is parsed or re-serialised.
+  const sections: Payload[] = [];
   const errors: Record<string, ProblemBody> = {};
   const problems: ProblemError[] = [];
   const loaded: Loaded[] = [];
   settled.forEach((result, i) => {
     const key = specs[i]!.key;
+    sections.push(`${i > 0 ? "," : ""}${JSON.stringify(key)}:`);
     if (result.status === "fulfilled") {
-      sections.push(`${JSON.stringify(key)}:${result.value.text}`);
+      sections.push(result.value.payload);
       loaded.push(result.value);
     } else {
       const problem = toProblem(result.reason, c);
       problems.push(problem);
-      sections.push(`${JSON.stringify(key)}:null`);
+      sections.push("null");
       errors[key] = problemBody(problem, c.get("language"), c.get("requestId"));
     }
   });
@@ -124,14 +126,16 @@ export async function loadProfile(c: Context<AppEnv>, ocid: string, date: string
     throw first;
   }
 
-  const text =
-    `{"ocid":${JSON.stringify(ocid)},"date":${JSON.stringify(date ?? null)},"fetched_at":${JSON.stringify(new Date().toISOString())},` +
-    `"sections":{${sections.join(",")}},"errors":${JSON.stringify(errors)}}`;
+  const payload = concatPayloads([
+    `{"ocid":${JSON.stringify(ocid)},"date":${JSON.stringify(date ?? null)},"fetched_at":${JSON.stringify(new Date().toISOString())},"sections":{`,
+    ...sections,
+    `},"errors":${JSON.stringify(errors)}}`,
+  ]);
   const min = (pick: (l: Loaded) => number) => Math.min(...loaded.map(pick));
   // A partial answer carries this request's ids and is not worth sharing: the next caller retries the failed sections.
   const shareable = problems.length === 0 && loaded.every((l) => l.shareable);
   return {
-    text,
+    payload,
     cache: profileStatus(loaded.map((l) => l.cache)),
     shareable,
     ageSeconds: Math.max(0, ...loaded.map((l) => l.ageSeconds)),

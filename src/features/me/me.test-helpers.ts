@@ -2,11 +2,10 @@
  * Test helpers for the /v1/me routes that need a NEXON key. Upstream calls must be
  * intercepted (`fakeUpstream()` from test/fake-upstream.ts) before using them.
  */
-import { createExecutionContext, waitOnExecutionContext } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { decodeJwt } from "jose";
 import { expect, vi } from "vitest";
-import { jsonInit } from "../../../test/helpers";
+import { jsonInit, runToCompletion } from "../../../test/helpers";
 import { createApp } from "../../app";
 import { getConfig } from "../../config";
 import { signAccessToken } from "../../lib/crypto/jwt";
@@ -50,10 +49,7 @@ export function limiterRefusing(prefix: string, max: number) {
 
 /** Calls a fresh app whose RATE_LIMIT_AUTHED is `limiter`. */
 export async function callWithLimiter(limiter: { limit: RateLimit["limit"] }, path: string, init: RequestInit) {
-  const ctx = createExecutionContext();
-  const res = await createApp().fetch(new Request(`https://api.test${path}`, init), { ...env, RATE_LIMIT_AUTHED: limiter }, ctx);
-  await waitOnExecutionContext(ctx);
-  return res;
+  return runToCompletion(createApp(), new Request(`https://api.test${path}`, init), { ...env, RATE_LIMIT_AUTHED: limiter });
 }
 
 /**

@@ -1,0 +1,167 @@
+import type { Context, MiddlewareHandler } from "hono";
+import type { AppEnv } from "../env";
+import type { CacheEntry } from "./entry";
+import type { CacheKey } from "./keys";
+import { inBackground, writeTiers, type Tier } from "./tiers";
+
+/**
+ * Tier writes start once the response has gone out. A cold profile stores 24
+ * sections: writes that, started at once, would compete for the same CPU and
+ * the same six open subrequests as the answer the caller is waiting for.
+ * Storing is never what the caller waits for, so it waits for the caller.
+ *
+ * A fan-out child does not store at all: it hands what it would have stored to
+ * its parent with the sections (`takeStores`), and the parent stores it after
+ * its own response. Without the middleware (a scheduled job, a bare unit test)
+ * writes start at once.
+ */
+
+/**
+ * How long after delivery the stores wait. "Delivered" is when the runtime has
+ * taken the last byte, not when the client has it: started at once, a cold
+ * profile's 24 KV writes (about 40 ms of CPU under wrangler dev) competed with
+ * the last leg of that very response and made it 40 ms slower. A cache write is
+ * never urgent (fresh for 15 minutes; identical requests in this isolate join
+ * the answer for 5 s meanwhile: src/cache/coalesce.ts), so it waits a moment.
+ */
+let storesWaitMs = 100;
+
+/** A body nobody reads to the end nor cancels (the runtime always does; a careless test) releases its stores after this anyway. */
+const STORES_MAX_HOLD_MS = 5_000;
+
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+/** Store batches under way in this isolate (for `storesSettled`). */
+const underWay = new Set<Promise<unknown>>();
+
+function track<T>(work: Promise<T>): Promise<T> {
+  underWay.add(work);
+  void work.finally(() => underWay.delete(work));
+  return work;
+}
+
+/** Tests and benchmark: resolves once every store started so far in this isolate is written. */
+export async function storesSettled(): Promise<void> {
+  while (underWay.size > 0) await Promise.allSettled([...underWay]);
+}
+
+/** Tests only: how long stores wait after delivery (0: at once). */
+export function setStoresWait(ms: number): void {
+  storesWaitMs = ms;
+}
+
+export interface PendingStore {
+  key: CacheKey;
+  entry: CacheEntry;
+  tiers: readonly Tier[];
+}
+
+class WriteBack {
+  private pending: PendingStore[] = [];
+  private released = false;
+  /** Settles once every store queued before the release is written: what keeps the invocation alive for them. */
+  private settle?: () => void;
+  /** The response streams what is still being loaded: its stores are queued while it streams. */
+  streamed = false;
+
+  constructor(private readonly c: Context<AppEnv>) {}
+
+  add(store: PendingStore): void {
+    if (this.released) {
+      inBackground(this.c, track(writeTiers(this.c, store.key, store.entry, store.tiers)));
+      return;
+    }
+    if (!this.settle) {
+      // Registered now, while the invocation is certainly alive.
+      inBackground(this.c, new Promise<void>((resolve) => (this.settle = resolve)));
+    }
+    this.pending.push(store);
+  }
+
+  get size(): number {
+    return this.pending.length;
+  }
+
+  /** Removes the stores queued so far: their owner is now whoever took them. */
+  take(): PendingStore[] {
+    const taken = this.pending;
+    this.pending = [];
+    return taken;
+  }
+
+  release(): void {
+    if (this.released) return;
+    this.released = true;
+    const stores = this.pending;
+    this.pending = [];
+    if (!this.settle) return;
+    const written = track(sleep(storesWaitMs).then(() => Promise.all(stores.map((s) => writeTiers(this.c, s.key, s.entry, s.tiers)))));
+    void written.finally(this.settle);
+  }
+}
+
+const queues = new WeakMap<Context<AppEnv>, WriteBack>();
+
+/** Stores `entry` in `tiers` once this invocation's response is out (at once without the middleware). */
+export function storeAfterResponse(c: Context<AppEnv>, store: PendingStore): void {
+  const queue = queues.get(c);
+  if (queue) queue.add(store);
+  else inBackground(c, track(writeTiers(c, store.key, store.entry, store.tiers)));
+}
+
+/** For a handler whose response streams while it loads: stores queued meanwhile still wait for delivery. */
+export function holdStoresWhileStreaming(c: Context<AppEnv>): void {
+  const queue = queues.get(c);
+  if (queue) queue.streamed = true;
+}
+
+/** The stores queued so far in this invocation, no longer this invocation's to make. */
+export function takeStores(c: Context<AppEnv>): PendingStore[] {
+  return queues.get(c)?.take() ?? [];
+}
+
+/** A body that calls `done` once it has been read to the end, or abandoned. */
+function onceDelivered(body: ReadableStream<Uint8Array>, done: () => void): ReadableStream<Uint8Array> {
+  const reader = body.getReader();
+  return new ReadableStream<Uint8Array>({
+    async pull(controller) {
+      try {
+        const chunk = await reader.read();
+        if (chunk.done) {
+          controller.close();
+          done();
+        } else {
+          controller.enqueue(chunk.value);
+        }
+      } catch (err) {
+        controller.error(err);
+        done();
+      }
+    },
+    cancel(reason) {
+      done();
+      return reader.cancel(reason);
+    },
+  });
+}
+
+/** Holds this request's tier writes until its response body has been delivered. */
+export const writeBackAfterResponse: MiddlewareHandler<AppEnv> = async (c, next) => {
+  const queue = new WriteBack(c);
+  queues.set(c, queue);
+  try {
+    await next();
+  } catch (err) {
+    queue.release();
+    throw err;
+  }
+  const body = c.res.body;
+  if ((queue.size === 0 && !queue.streamed) || body === null || c.req.method === "HEAD") {
+    // Nothing waits, or nothing will be delivered: anything queued later starts at once.
+    queue.release();
+    return;
+  }
+  const release = () => queue.release();
+  void sleep(STORES_MAX_HOLD_MS).then(release);
+  c.res = new Response(onceDelivered(body, release), c.res);
+};
