@@ -221,12 +221,13 @@ async function settleInChild(
   date: string | undefined,
   specs: readonly SectionSpec[],
   absent: readonly boolean[],
+  refresh: boolean,
 ): Promise<PromiseSettledResult<Loaded>[]> {
   const body = {
     ocid,
     date: date ?? null,
     sections: specs.map((s, i) => ({ name: s.def.name, grade: s.grade, absent: absent[i] === true })),
-    refresh: await refreshRequested(c),
+    refresh,
   } satisfies ChildInput;
   // Same origin as the parent: the Cache API keys are built from it.
   const request = new Request(new URL(CHILD_ROUTE, c.req.url), {
@@ -271,7 +272,13 @@ function groupsOf<T>(items: readonly T[], n: number): T[][] {
   return groups;
 }
 
-/** Loads specs here when they fit one invocation's six subrequests, else across child invocations of at most six each. */
+/**
+ * Loads specs here when they fit one invocation's six subrequests; else the
+ * first six here and the rest in child invocations of at most six each (24
+ * sections: this invocation and three children). The children are called
+ * first: each call holds one of this invocation's six slots only until the
+ * child's headers arrive, which it sends at once.
+ */
 async function settleAcross(
   c: Context<AppEnv>,
   ocid: string,
@@ -281,23 +288,15 @@ async function settleAcross(
 ): Promise<PromiseSettledResult<Loaded>[]> {
   const child = specs.length > SECTIONS_PER_INVOCATION ? childEntrypoint(c) : undefined;
   if (!child) return settleHere(c, ocid, date, specs, absent);
-  const groups = groupsOf(
+  const refresh = await refreshRequested(c);
+  const [own, ...rest] = groupsOf(
     specs.map((_, i) => i),
     Math.ceil(specs.length / SECTIONS_PER_INVOCATION),
   );
-  const settled = await Promise.all(
-    groups.map((group) =>
-      settleInChild(
-        c,
-        child,
-        ocid,
-        date,
-        group.map((i) => specs[i]!),
-        group.map((i) => absent[i]!),
-      ),
-    ),
-  );
-  return settled.flat();
+  const pick = <T>(items: readonly T[], group: readonly number[]) => group.map((i) => items[i]!);
+  const inChildren = rest.map((group) => settleInChild(c, child, ocid, date, pick(specs, group), pick(absent, group), refresh));
+  const here = settleHere(c, ocid, date, pick(specs, own!), pick(absent, own!));
+  return (await Promise.all([here, ...inChildren])).flat();
 }
 
 /**
