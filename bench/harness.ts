@@ -10,7 +10,7 @@ import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { runWrangler, startWrangler } from "../scripts/wrangler-cli.mjs";
+import { root, runWrangler, startWrangler } from "../scripts/wrangler-cli.mjs";
 import { createSampleUpstream } from "../src/upstream/sample";
 
 export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -97,33 +97,13 @@ export function freePort(): Promise<number> {
 /** The last lines wrangler dev printed (shown when something fails). */
 export const workerTail: string[] = [];
 
-/** `wrangler dev` on loopback against the fake upstream; resolves to its base URL once /health answers. */
-export async function startWorker(
-  upstreamPort: number,
-  options: { vars?: Record<string, string>; migrate?: boolean } = {},
-): Promise<string> {
+/** Starts `wrangler dev` with `args` on loopback; resolves to its base URL once `readyPath` answers. */
+async function startDev(args: string[], readyPath: string): Promise<string> {
   const port = await freePort();
   const inspector = await freePort();
-  const persist = mkdtempSync(join(tmpdir(), "maplestorage-bench-"));
-  cleanups.push(() => rmSync(persist, { recursive: true, force: true }));
-  if (options.migrate) {
-    const applied = runWrangler(["d1", "migrations", "apply", "DB", "--local", "--persist-to", persist], { capture: true, env: { CI: "true" } });
-    if (applied.status !== 0) throw new Error(`migrations failed:\n${applied.stderr}`);
-  }
-  const allVars = {
-    ENVIRONMENT: "development",
-    NEXON_API_BASE_URL: `http://127.0.0.1:${upstreamPort}`,
-    // The highest NEXON_RPS the config accepts: the budget must not be what is measured.
-    NEXON_RPS: "500",
-    MAPLESTORY_API_KEY: SERVICE_KEY,
-    JWT_SECRET: randomBytes(32).toString("hex"),
-    ENCRYPTION_KEY: randomBytes(32).toString("base64"),
-    ...options.vars,
-  };
   // --log-level warn: a terminal line per request would be part of what gets measured.
-  const args = ["dev", "--ip", "127.0.0.1", "--port", String(port), "--inspector-port", String(inspector), "--persist-to", persist, "--log-level", "warn"];
-  for (const [name, value] of Object.entries(allVars)) args.push("--var", `${name}:${value}`);
-  const child = startWrangler(args, { env: { CI: "true", WRANGLER_SEND_METRICS: "false" } });
+  const all = ["dev", "--ip", "127.0.0.1", "--port", String(port), "--inspector-port", String(inspector), "--log-level", "warn", ...args];
+  const child = startWrangler(all, { env: { CI: "true", WRANGLER_SEND_METRICS: "false" } });
   const keep = (chunk: Buffer) => {
     workerTail.push(chunk.toString());
     if (workerTail.length > 40) workerTail.shift();
@@ -149,13 +129,47 @@ export async function startWorker(
   while (Date.now() < deadline) {
     if (child.exitCode !== null) break;
     try {
-      if ((await fetch(`${base}/health`)).ok) return base;
+      if ((await fetch(`${base}${readyPath}`)).ok) return base;
     } catch {
       // not listening yet
     }
     await sleep(250);
   }
   throw new Error(`wrangler dev did not start:\n${workerTail.join("")}`);
+}
+
+/** `wrangler dev` of this Worker on loopback against the fake upstream, with throwaway secrets and storage. */
+export async function startWorker(
+  upstreamPort: number,
+  options: { vars?: Record<string, string>; migrate?: boolean } = {},
+): Promise<string> {
+  const persist = mkdtempSync(join(tmpdir(), "maplestorage-bench-"));
+  cleanups.push(() => rmSync(persist, { recursive: true, force: true }));
+  if (options.migrate) {
+    const applied = runWrangler(["d1", "migrations", "apply", "DB", "--local", "--persist-to", persist], { capture: true, env: { CI: "true" } });
+    if (applied.status !== 0) throw new Error(`migrations failed:\n${applied.stderr}`);
+  }
+  const allVars = {
+    ENVIRONMENT: "development",
+    NEXON_API_BASE_URL: `http://127.0.0.1:${upstreamPort}`,
+    // The highest NEXON_RPS the config accepts: the budget must not be what is measured.
+    NEXON_RPS: "500",
+    MAPLESTORY_API_KEY: SERVICE_KEY,
+    JWT_SECRET: randomBytes(32).toString("hex"),
+    ENCRYPTION_KEY: randomBytes(32).toString("base64"),
+    ...options.vars,
+  };
+  const args = ["--persist-to", persist];
+  for (const [name, value] of Object.entries(allVars)) args.push("--var", `${name}:${value}`);
+  return startDev(args, "/health");
+}
+
+/** The bare reference Worker (bench/floor/worker.js) against the same fake upstream. */
+export function startFloorWorker(upstreamPort: number): Promise<string> {
+  return startDev(
+    ["--config", join(root, "bench", "floor", "wrangler.toml"), "--var", `UPSTREAM:http://127.0.0.1:${upstreamPort}`, "--var", `SERVICE_KEY:${SERVICE_KEY}`],
+    "/",
+  );
 }
 
 // ---- HTTP client ------------------------------------------------------------

@@ -132,13 +132,25 @@ function revalidateInBackground(c: Context<AppEnv>, target: Target, storeIn: rea
   );
 }
 
+/** Where this request's cache keys live: the serving origin and the upstream (a profile builds 48 keys). */
+const keyScopes = new WeakMap<Context<AppEnv>, { origin: string; source: string }>();
+
+function keyScopeOf(c: Context<AppEnv>): { origin: string; source: string } {
+  let scope = keyScopes.get(c);
+  if (!scope) {
+    const { nexon } = getConfig(c.env);
+    scope = { origin: new URL(c.req.url).origin, source: nexon.useSample ? "sample" : new URL(nexon.baseUrl).host };
+    keyScopes.set(c, scope);
+  }
+  return scope;
+}
+
 function targetOf(c: Context<AppEnv>, request: LoadRequest, now: number): Target {
   const policy = cachePolicyFor(request.def, request.date, now);
   // Private upstream data (the user's own key) is the accounts feature's, in D1: never a shared key.
   if (!policy) throw new Error(`${request.def.path} is private and never goes through the shared cache`);
-  const { nexon } = getConfig(c.env);
-  const source = nexon.useSample ? "sample" : new URL(nexon.baseUrl).host;
-  return { request, policy, key: cacheKeyFor(new URL(c.req.url).origin, source, request.def, request.params, request.date) };
+  const { origin, source } = keyScopeOf(c);
+  return { request, policy, key: cacheKeyFor(origin, source, request.def, request.params, request.date) };
 }
 
 /**

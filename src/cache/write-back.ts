@@ -120,29 +120,15 @@ export function takeStores(c: Context<AppEnv>): PendingStore[] {
   return queues.get(c)?.take() ?? [];
 }
 
-/** A body that calls `done` once it has been read to the end, or abandoned. */
+/**
+ * The same body, and `done` once it has been read to the end or abandoned. A
+ * native pipe (IdentityTransformStream): a JavaScript stream would run a
+ * callback per chunk of a 300 KB profile.
+ */
 function onceDelivered(body: ReadableStream<Uint8Array>, done: () => void): ReadableStream<Uint8Array> {
-  const reader = body.getReader();
-  return new ReadableStream<Uint8Array>({
-    async pull(controller) {
-      try {
-        const chunk = await reader.read();
-        if (chunk.done) {
-          controller.close();
-          done();
-        } else {
-          controller.enqueue(chunk.value);
-        }
-      } catch (err) {
-        controller.error(err);
-        done();
-      }
-    },
-    cancel(reason) {
-      done();
-      return reader.cancel(reason);
-    },
-  });
+  const pipe = new IdentityTransformStream();
+  void body.pipeTo(pipe.writable).then(done, done);
+  return pipe.readable;
 }
 
 /** Holds this request's tier writes until its response body has been delivered. */
