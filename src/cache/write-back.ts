@@ -61,8 +61,6 @@ class WriteBack {
   private released = false;
   /** Settles once every store queued before the release is written: what keeps the invocation alive for them. */
   private settle?: () => void;
-  /** The response streams what is still being loaded: its stores are queued while it streams. */
-  streamed = false;
 
   constructor(private readonly c: Context<AppEnv>) {}
 
@@ -95,6 +93,7 @@ class WriteBack {
     const stores = this.pending;
     this.pending = [];
     if (!this.settle) return;
+    if (stores.length === 0) return this.settle();
     const written = track(sleep(storesWaitMs).then(() => Promise.all(stores.map((s) => writeTiers(this.c, s.key, s.entry, s.tiers)))));
     void written.finally(this.settle);
   }
@@ -109,15 +108,19 @@ export function storeAfterResponse(c: Context<AppEnv>, store: PendingStore): voi
   else inBackground(c, track(writeTiers(c, store.key, store.entry, store.tiers)));
 }
 
-/** For a handler whose response streams while it loads: stores queued meanwhile still wait for delivery. */
-export function holdStoresWhileStreaming(c: Context<AppEnv>): void {
-  const queue = queues.get(c);
-  if (queue) queue.streamed = true;
-}
+/** For an invocation that hands its stores to another (a fan-out child): they are collected until `takeStores`. */
+export const collectStores: MiddlewareHandler<AppEnv> = async (c, next) => {
+  queues.set(c, new WriteBack(c));
+  await next();
+};
 
-/** The stores queued so far in this invocation, no longer this invocation's to make. */
+/** The stores collected so far, no longer this invocation's to make; any later one is written here at once. */
 export function takeStores(c: Context<AppEnv>): PendingStore[] {
-  return queues.get(c)?.take() ?? [];
+  const queue = queues.get(c);
+  if (!queue) return [];
+  const taken = queue.take();
+  queue.release();
+  return taken;
 }
 
 /**
@@ -142,7 +145,7 @@ export const writeBackAfterResponse: MiddlewareHandler<AppEnv> = async (c, next)
     throw err;
   }
   const body = c.res.body;
-  if ((queue.size === 0 && !queue.streamed) || body === null || c.req.method === "HEAD") {
+  if (queue.size === 0 || body === null || c.req.method === "HEAD") {
     // Nothing waits, or nothing will be delivered: anything queued later starts at once.
     queue.release();
     return;

@@ -5,7 +5,7 @@ import { inheritRefresh, refreshRequested } from "../../cache/refresh";
 import { concatPayloads, payloadBytes, type EntryMeta, type Payload } from "../../cache/entry";
 import type { CacheKey } from "../../cache/keys";
 import { inBackground, type Tier } from "../../cache/tiers";
-import { holdStoresWhileStreaming, storeAfterResponse, takeStores, writeBackAfterResponse } from "../../cache/write-back";
+import { collectStores, storeAfterResponse, takeStores } from "../../cache/write-back";
 import { preferredLanguage } from "../../lib/i18n";
 import { subrequests, MAX_OPEN_SUBREQUESTS } from "../../cache/subrequests";
 import type { AppEnv } from "../../env";
@@ -133,7 +133,6 @@ function decodeOutput(bytes: Uint8Array<ArrayBuffer>): { header: ChildOutput; pa
 async function loadSectionsForParent(c: Context<AppEnv>): Promise<Response> {
   const input: ChildInput = ChildInput.parse(await c.req.json());
   inheritRefresh(c, input.refresh);
-  holdStoresWhileStreaming(c);
   const specs = input.sections.map(({ name, grade }) => {
     const def = sectionByName.get(name);
     if (!def) throw new Error(`unknown section ${name}`);
@@ -191,7 +190,7 @@ const childContext: MiddlewareHandler<AppEnv> = async (c, next) => {
 
 /** The app of the `ProfileSections` entrypoint (src/index.ts). A failure is a bare 500: the parent then loads the sections itself. */
 export const childApp = new Hono<AppEnv>()
-  .use(childContext, writeBackAfterResponse)
+  .use(childContext, collectStores)
   .post(CHILD_ROUTE, loadSectionsForParent)
   .onError((err, c) => {
     log("error", "profile_child_error", { request_id: c.get("requestId"), ...describeError(err) });
