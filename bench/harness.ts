@@ -164,7 +164,7 @@ export async function startWorker(
   return startDev(args, "/health");
 }
 
-/** The bare reference Worker (bench/floor/worker.js) against the same fake upstream. */
+/** The bare reference Worker (bench/floor/worker.ts) against the same fake upstream. */
 export function startFloorWorker(upstreamPort: number): Promise<string> {
   return startDev(
     ["--config", join(root, "bench", "floor", "wrangler.toml"), "--var", `UPSTREAM:http://127.0.0.1:${upstreamPort}`, "--var", `SERVICE_KEY:${SERVICE_KEY}`],

@@ -23,12 +23,16 @@ import { fetchSection, requireData, sectionLoad } from "./characters.service";
  *
  * 1. reads every section's cached copy in one bulk KV read (one subrequest);
  *    a warm profile ends here, with no child and no upstream call;
- * 2. splits the rest into groups of at most six and loads each group in a child
- *    invocation of this same Worker: the `ProfileSections` entrypoint
- *    (src/index.ts), reached through `ctx.exports` (a service binding to
- *    ourselves), which runs the app on the internal route below. Each child has
- *    its own limiter, so every missing section's upstream call is in flight at
- *    once: about one round trip. Sections known to be absent skip the tiers.
+ * 2. splits the rest into groups of at most six, loads the first group itself
+ *    and each other group in a child invocation of this same Worker: the
+ *    `ProfileSections` entrypoint (src/index.ts), reached through `ctx.exports`
+ *    (a service binding to ourselves), which runs `childApp` below. Each child
+ *    has its own limiter, so every missing section's upstream call is in flight
+ *    at once: about one round trip. Sections known to be absent skip the tiers.
+ *
+ * Section bytes cross from child to parent and into the response exactly as the
+ * upstream sent them (src/cache/entry.ts, Payload): nothing is parsed twice or
+ * re-serialised on the way.
  *
  * The parent's call to a child is itself a subrequest (it goes through the
  * parent's limiter), and the child answers with its headers at once and streams

@@ -5,8 +5,13 @@
  * the local machinery itself costs (wrangler's proxy and outbound hops, loopback,
  * the fake upstream); bench/run.ts reports it beside the real profile.
  */
+interface FloorEnv {
+  UPSTREAM: string;
+  SERVICE_KEY: string;
+}
+
 export default {
-  async fetch(request, env) {
+  async fetch(request: Request, env: FloorEnv): Promise<Response> {
     const paths = new URL(request.url).searchParams.getAll("path");
     const bodies = await Promise.all(
       paths.map(async (path) => {
