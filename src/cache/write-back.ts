@@ -40,6 +40,11 @@ function track<T>(work: Promise<T>): Promise<T> {
   return work;
 }
 
+/** Writes `store` now, in the background. */
+function writeNow(c: Context<AppEnv>, store: PendingStore): void {
+  inBackground(c, track(writeTiers(c, store.key, store.entry, store.tiers)));
+}
+
 /** Tests and benchmark: resolves once every store started so far in this isolate is written. */
 export async function storesSettled(): Promise<void> {
   while (underWay.size > 0) await Promise.allSettled([...underWay]);
@@ -66,7 +71,7 @@ class WriteBack {
 
   add(store: PendingStore): void {
     if (this.released) {
-      inBackground(this.c, track(writeTiers(this.c, store.key, store.entry, store.tiers)));
+      writeNow(this.c, store);
       return;
     }
     if (!this.settle) {
@@ -105,7 +110,7 @@ const queues = new WeakMap<Context<AppEnv>, WriteBack>();
 export function storeAfterResponse(c: Context<AppEnv>, store: PendingStore): void {
   const queue = queues.get(c);
   if (queue) queue.add(store);
-  else inBackground(c, track(writeTiers(c, store.key, store.entry, store.tiers)));
+  else writeNow(c, store);
 }
 
 /** For an invocation that hands its stores to another (a fan-out child): they are collected until `takeStores`. */
