@@ -41,13 +41,20 @@ const TARGETS = { fanout: 1.5, warmCalls: 0, coalescedCalls: 1, hitRatio: 0.7, g
 
 let fake: FakeUpstream;
 
+/** Builds upstream URLs only: the same paths the Worker will ask for. */
+const urls = new NexonClient({ baseUrl: "http://127.0.0.1", serviceKey: SERVICE_KEY, rps: 1, fetcher: () => Promise.reject(new Error("unused")) });
+
+/** The upstream path and query of `def` for `ocid` (latest data). */
+function upstreamPath(def: EndpointDef, ocid: string): string {
+  const url = new URL(urls.buildUrl(def, { ocid }, undefined));
+  return url.pathname + url.search;
+}
+
 /** Upstream answers built before the clock starts, so the fake's own CPU is not what gets measured. */
 async function prepare(defs: readonly EndpointDef[], ocids: readonly string[]) {
-  const client = new NexonClient({ baseUrl: "http://127.0.0.1", serviceKey: SERVICE_KEY, rps: 1, fetcher: () => Promise.reject(new Error("unused")) });
   for (const ocid of ocids) {
     for (const def of defs) {
-      const url = new URL(client.buildUrl(def, { ocid }, undefined));
-      const path = url.pathname + url.search;
+      const path = upstreamPath(def, ocid);
       fake.prepared.set(path, await fake.answerOf(path));
     }
   }
@@ -194,14 +201,9 @@ async function measure(base: string) {
  */
 async function measureFloor() {
   const floorBase = await startFloorWorker(fake.port);
-  const client = new NexonClient({ baseUrl: "http://127.0.0.1", serviceKey: SERVICE_KEY, rps: 1, fetcher: () => Promise.reject(new Error("unused")) });
   const ocids = Array.from({ length: COLD_PROFILES + 1 }, (_, i) => populationCharacter(1200 + i).ocid);
   await prepare(PROFILE_SECTIONS, ocids);
-  const pathsOf = (ocid: string) =>
-    PROFILE_SECTIONS.map((def) => {
-      const url = new URL(client.buildUrl(def, { ocid }, undefined));
-      return `path=${encodeURIComponent(url.pathname + url.search)}`;
-    }).join("&");
+  const pathsOf = (ocid: string) => PROFILE_SECTIONS.map((def) => `path=${encodeURIComponent(upstreamPath(def, ocid))}`).join("&");
   const runs: number[] = [];
   for (const [i, ocid] of ocids.entries()) {
     const answer = await get(floorBase, `/?${pathsOf(ocid)}`);

@@ -155,7 +155,10 @@ export const writeBackAfterResponse: MiddlewareHandler<AppEnv> = async (c, next)
     queue.release();
     return;
   }
-  const release = () => queue.release();
-  void sleep(STORES_MAX_HOLD_MS).then(release);
+  const cap = setTimeout(() => queue.release(), STORES_MAX_HOLD_MS);
+  const release = () => {
+    clearTimeout(cap);
+    queue.release();
+  };
   c.res = new Response(onceDelivered(body, release), c.res);
 };
