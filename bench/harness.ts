@@ -43,6 +43,8 @@ export interface Canned {
 export interface FakeUpstream {
   port: number;
   stats: { calls: number; inFlight: number; maxInFlight: number };
+  /** When each call arrived (performance.now() of this process, the same clock as Answer.started): cleared by the caller. */
+  arrivals: number[];
   /** Answers built before the clock starts, so the fake's own CPU is not what gets measured. */
   prepared: Map<string, Canned>;
   answerOf(pathAndQuery: string, headers?: Headers): Promise<Canned>;
@@ -51,12 +53,14 @@ export interface FakeUpstream {
 export async function startUpstream(latencyMs: number): Promise<FakeUpstream> {
   const sample = createSampleUpstream();
   const stats = { calls: 0, inFlight: 0, maxInFlight: 0 };
+  const arrivals: number[] = [];
   const prepared = new Map<string, Canned>();
   const answerOf = async (pathAndQuery: string, headers = new Headers({ "x-nxopen-api-key": SERVICE_KEY })): Promise<Canned> => {
     const res = await sample(new Request(`http://127.0.0.1${pathAndQuery}`, { headers }));
     return { status: res.status, headers: Object.fromEntries(res.headers), text: await res.text() };
   };
   const server = http.createServer((req, res) => {
+    arrivals.push(performance.now());
     stats.calls += 1;
     stats.inFlight += 1;
     stats.maxInFlight = Math.max(stats.maxInFlight, stats.inFlight);
@@ -79,7 +83,7 @@ export async function startUpstream(latencyMs: number): Promise<FakeUpstream> {
   });
   cleanups.push(() => new Promise<void>((resolve) => server.close(() => resolve())));
   const port = await new Promise<number>((resolve) => server.listen(0, "127.0.0.1", () => resolve((server.address() as AddressInfo).port)));
-  return { port, stats, prepared, answerOf };
+  return { port, stats, arrivals, prepared, answerOf };
 }
 
 export function freePort(): Promise<number> {
@@ -182,6 +186,8 @@ export interface Answer {
   headers: http.IncomingHttpHeaders;
   body: string;
   ms: number;
+  /** performance.now() when the request was sent. */
+  started: number;
 }
 
 export interface RequestOptions {
@@ -208,7 +214,7 @@ export function request(base: string, path: string, options: RequestOptions = {}
     const req = http.request(`${base}${path}`, { agent, method: options.method ?? "GET", headers }, (res) => {
       const chunks: Buffer[] = [];
       res.on("data", (c: Buffer) => chunks.push(c));
-      res.on("end", () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString(), ms: performance.now() - started }));
+      res.on("end", () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString(), ms: performance.now() - started, started }));
       res.on("error", reject);
     });
     req.on("error", reject);

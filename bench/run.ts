@@ -63,6 +63,33 @@ async function prepare(defs: readonly EndpointDef[], ocids: readonly string[]) {
 /** `total` GETs of `path`, CONCURRENCY at a time. */
 const load = (base: string, path: string, total: number) => loadWith(CONCURRENCY, total, () => get(base, path));
 
+/**
+ * Where one request's time went, from the fake upstream's clock (the same
+ * process as the client): until its first upstream call arrived, until its
+ * last one did, and after the last answer left the upstream (`LATENCY_MS`
+ * after that call arrived) until the client had the whole response.
+ */
+interface Timeline {
+  first_call_ms: number;
+  last_call_ms: number;
+  after_last_answer_ms: number;
+}
+
+/** Sends `path` with the fake's arrival log cleared, and reads the timeline off it. */
+async function timed(base: string, path: string): Promise<{ answer: Answer; timeline: Timeline }> {
+  fake.arrivals.length = 0;
+  const answer = await get(base, path);
+  const first = Math.min(...fake.arrivals) - answer.started;
+  const last = Math.max(...fake.arrivals) - answer.started;
+  return { answer, timeline: { first_call_ms: first, last_call_ms: last, after_last_answer_ms: answer.ms - last - LATENCY_MS } };
+}
+
+/** Per-field medians of `timelines`, rounded. */
+function medianTimeline(timelines: Timeline[]): Timeline {
+  const of = (pick: (t: Timeline) => number) => round(median(timelines.map(pick)), 1);
+  return { first_call_ms: of((t) => t.first_call_ms), last_call_ms: of((t) => t.last_call_ms), after_last_answer_ms: of((t) => t.after_last_answer_ms) };
+}
+
 function expectOk(answer: Answer, what: string) {
   if (answer.status !== 200) throw new Error(`${what}: HTTP ${answer.status} ${answer.body.slice(0, 300)}`);
 }
@@ -114,13 +141,15 @@ async function measure(base: string) {
 
   // 1. Fan-out: cold aggregates of every default section (median of a few characters).
   const colds: Answer[] = [];
+  const timelines: Timeline[] = [];
   let maxConcurrentUpstream = 0;
   before = fake.stats.calls;
   for (const ocid of profiled) {
     fake.stats.maxInFlight = 0;
-    const cold = await get(base, `/v1/characters/${ocid}`);
+    const { answer: cold, timeline } = await timed(base, `/v1/characters/${ocid}`);
     expectOk(cold, "cold profile");
     colds.push(cold);
+    timelines.push(timeline);
     maxConcurrentUpstream = Math.max(maxConcurrentUpstream, fake.stats.maxInFlight);
     await sleep(IDLE_MS);
   }
@@ -177,6 +206,7 @@ async function measure(base: string) {
       single_section_upstream_calls: singleCalls,
       max_concurrent_upstream_calls: maxConcurrentUpstream,
       x_cache: cold.headers["x-cache"],
+      timeline: medianTimeline(timelines),
     },
     warm_profile: { upstream_calls: warmCalls, x_cache: warm.headers["x-cache"], ms: round(warm.ms, 1) },
     coalescing: { requests: COALESCED_REQUESTS, upstream_calls: coalescedCalls },
@@ -205,13 +235,18 @@ async function measureFloor() {
   await prepare(PROFILE_SECTIONS, ocids);
   const pathsOf = (ocid: string) => PROFILE_SECTIONS.map((def) => `path=${encodeURIComponent(upstreamPath(def, ocid))}`).join("&");
   const runs: number[] = [];
+  const timelines: Timeline[] = [];
   for (const [i, ocid] of ocids.entries()) {
-    const answer = await get(floorBase, `/?${pathsOf(ocid)}`);
+    const { answer, timeline } = await timed(floorBase, `/?${pathsOf(ocid)}`);
     expectOk(answer, "floor worker");
-    if (i > 0) runs.push(answer.ms); // the first warms the isolate
+    // The first warms the isolate.
+    if (i > 0) {
+      runs.push(answer.ms);
+      timelines.push(timeline);
+    }
     await sleep(IDLE_MS);
   }
-  return { ms: round(median(runs), 1), runs_ms: runs.map((ms) => round(ms, 1)), ratio: round(median(runs) / LATENCY_MS) };
+  return { ms: round(median(runs), 1), runs_ms: runs.map((ms) => round(ms, 1)), ratio: round(median(runs) / LATENCY_MS), timeline: medianTimeline(timelines) };
 }
 
 function bundleSize() {
@@ -234,11 +269,19 @@ function bundleSize() {
   }
 }
 
+const timelineText = (t: Timeline) => `${t.first_call_ms} / ${t.last_call_ms} / ${t.after_last_answer_ms}`;
+
 function table(r: Awaited<ReturnType<typeof measure>> & { floor: Awaited<ReturnType<typeof measureFloor>>; bundle: ReturnType<typeof bundleSize> }) {
   const ok = (pass: boolean) => (pass ? "✅" : "❌");
   const rows = [
     ["Fan-out: cold profile ÷ one upstream round trip", `${r.fanout.ratio} (${r.fanout.cold_profile_ms} ms / ${LATENCY_MS} ms, ${r.fanout.sections} sections, ${r.fanout.max_concurrent_upstream_calls} upstream calls in flight at once)`, `≤ ${TARGETS.fanout}`, ok(r.fanout.ratio <= TARGETS.fanout)],
     ["(same run) bare reference Worker, the same 24 calls at once, no limit or cache ÷ one round trip", `${r.floor.ratio} (${r.floor.ms} ms)`, "", ""],
+    [
+      "(same run) where the cold profile's time went, median ms: until its first upstream call arrived / its last / after the last answer left the upstream until the client had it all",
+      `${timelineText(r.fanout.timeline)}; reference Worker ${timelineText(r.floor.timeline)}`,
+      "",
+      "",
+    ],
     ["(same run) cold single section / cold 6-section profile ÷ one round trip", `${round(r.fanout.cold_single_section_ms / LATENCY_MS)} / ${round(r.fanout.cold_six_section_profile_ms / LATENCY_MS)}`, "", ""],
     ["Warm profile: upstream calls", `${r.warm_profile.upstream_calls} (X-Cache: ${r.warm_profile.x_cache})`, `${TARGETS.warmCalls}`, ok(r.warm_profile.upstream_calls === TARGETS.warmCalls)],
     ["Coalescing: upstream calls for 50 concurrent identical cold requests", `${r.coalescing.upstream_calls}`, `${TARGETS.coalescedCalls}`, ok(r.coalescing.upstream_calls === TARGETS.coalescedCalls)],
