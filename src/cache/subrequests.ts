@@ -7,7 +7,12 @@ import type { AppEnv } from "../env";
  * counts (Cloudflare docs, "Simultaneous open connections"): `fetch()`, KV
  * get/put/list/delete, Cache API put/match/delete, R2, Queues send and
  * `connect()` — and a call to another Worker through a service binding (our own
- * child invocations included) is a fetch too. `wrangler dev` enforces none of
+ * child invocations included) is a fetch too. One exception: a KV bulk read (one
+ * `get` of up to 100 keys) is documented as not affected by the limit (changelog
+ * 2025-04-10, "Read multiple keys from Workers KV with bulk reads"). The
+ * profile's one bulk read still goes through this limiter: it finishes before
+ * any other call of the invocation starts, so counting it costs nothing, and it
+ * keeps the rule simple: every outbound call counts. `wrangler dev` enforces none of
  * it, so a Promise.all over 25 calls looks like one round trip locally and costs
  * five in production. This limiter makes the rule explicit, everywhere (dev,
  * tests, benchmark): every outbound call of an invocation goes through it.
