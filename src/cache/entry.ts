@@ -10,13 +10,14 @@ import type { CachePolicy } from "./policy";
 export type Payload = string | Uint8Array<ArrayBuffer>;
 
 const utf8 = new TextEncoder();
+const utf8Text = new TextDecoder();
 
 export function payloadBytes(payload: Payload): Uint8Array<ArrayBuffer> {
   return typeof payload === "string" ? (utf8.encode(payload) as Uint8Array<ArrayBuffer>) : payload;
 }
 
 export function payloadText(payload: Payload): string {
-  return typeof payload === "string" ? payload : new TextDecoder().decode(payload);
+  return typeof payload === "string" ? payload : utf8Text.decode(payload);
 }
 
 /** One buffer of the parts, in order (strings encoded as UTF-8). */

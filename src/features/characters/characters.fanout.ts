@@ -2,7 +2,7 @@ import { z } from "@hono/zod-openapi";
 import { Hono, type Context, type MiddlewareHandler } from "hono";
 import { fromWire, peekMany, toWire, type Loaded, type LoadedWire } from "../../cache/load";
 import { inheritRefresh, refreshRequested } from "../../cache/refresh";
-import { concatPayloads, payloadBytes, type EntryMeta, type Payload } from "../../cache/entry";
+import { concatPayloads, payloadBytes, payloadText, type EntryMeta, type Payload } from "../../cache/entry";
 import type { CacheKey } from "../../cache/keys";
 import { inBackground, type Tier } from "../../cache/tiers";
 import { collectStores, storeAfterResponse, takeStores } from "../../cache/write-back";
@@ -124,7 +124,7 @@ function decodeOutput(bytes: Uint8Array<ArrayBuffer>): { header: ChildOutput; pa
   // JSON.stringify escapes every newline inside the header: the first one ends it.
   const newline = bytes.indexOf(NEWLINE);
   if (newline < 0) throw new Error("child answer without a header line");
-  const header = JSON.parse(new TextDecoder().decode(bytes.subarray(0, newline))) as ChildOutput;
+  const header = JSON.parse(payloadText(bytes.subarray(0, newline))) as ChildOutput;
   let at = newline + 1;
   const next = (length: number) => bytes.subarray(at, (at += length));
   const payloads = header.results.flatMap((r) => (r.ok ? [next(r.length)] : []));
