@@ -1,8 +1,9 @@
-import { env } from "cloudflare:workers";
+import { env, exports } from "cloudflare:workers";
 import { z } from "@hono/zod-openapi";
 import { createRoute } from "@hono/zod-openapi";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { createApp } from "../src/app";
+import { afterResponseSettled } from "../src/middleware/after-response";
 import { call, expectProblem, jsonInit, runToCompletion } from "./helpers";
 
 /** An app with two extra routes: one that validates a JSON body, one that crashes. */
@@ -158,6 +159,17 @@ describe("headers on every response", () => {
     expect(lines).toHaveLength(1);
     expect(lines[0]).toMatchObject({ request_id: "log-check-1", method: "GET", route: "/health", status: 200 });
     expect(typeof lines[0].duration_ms).toBe("number");
+  });
+
+  it("writes the log line after the answer has left, never before it", async () => {
+    const logs = vi.spyOn(console, "log").mockImplementation(() => {});
+    const requestLines = () => logs.mock.calls.map((args) => JSON.parse(String(args[0]))).filter((l) => l.event === "request");
+    const res = await exports.default.fetch(new Request("https://api.test/health", { headers: { "X-Request-Id": "log-after-1" } }));
+    expect(res.status).toBe(200);
+    expect(requestLines()).toHaveLength(0);
+    await res.arrayBuffer();
+    await afterResponseSettled();
+    expect(requestLines()).toMatchObject([{ request_id: "log-after-1", status: 200 }]);
   });
 
   it("logs the route that answered, not a later one the path also matches", async () => {

@@ -1,18 +1,20 @@
 import { createExecutionContext, waitOnExecutionContext } from "cloudflare:test";
 import { exports } from "cloudflare:workers";
 import { storesSettled } from "../src/cache/write-back";
+import { afterResponseSettled } from "../src/middleware/after-response";
 import type { Bindings } from "../src/env";
 
 const BASE = "https://api.test";
 
 /**
  * Calls the Worker through its real entry point, as a client would: the body is
- * read to the end, and the cache stores it let go of are written before this
- * returns, so the next call sees them.
+ * read to the end, and the cache stores it let go of are written (and its log
+ * line written) before this returns, so the next call sees them.
  */
 export async function call(path: string, init: RequestInit = {}): Promise<Response> {
   const res = await exports.default.fetch(new Request(`${BASE}${path}`, init));
   const body = res.body === null ? null : await res.arrayBuffer();
+  await afterResponseSettled();
   await storesSettled();
   return new Response(body, res);
 }

@@ -3,6 +3,7 @@ import { env } from "cloudflare:workers";
 import { beforeEach } from "vitest";
 import { resetCacheState } from "../src/cache/load";
 import { setStoresWait } from "../src/cache/write-back";
+import { setLinger } from "../src/middleware/after-response";
 
 // Runs before each test file: the schema is the one drizzle-kit generated.
 await applyD1Migrations(env.DB, env.TEST_MIGRATIONS);
@@ -14,3 +15,5 @@ beforeEach(() => resetCacheState());
 // Stores wait a moment after each response in production (src/cache/write-back.ts);
 // here they start at once, and test/helpers.ts `call` waits for them.
 setStoresWait(0);
+// Log lines wait a moment after each response too (src/middleware/after-response.ts).
+setLinger(0);

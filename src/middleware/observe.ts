@@ -3,6 +3,7 @@ import { routePath } from "hono/route";
 import { setMetric } from "hono/timing";
 import type { AppEnv, RequestStats } from "../env";
 import { log } from "../lib/logging";
+import { afterResponse } from "./after-response";
 
 /** Adds time spent in the cache or the upstream to this request's totals. */
 export function recordTime(stats: RequestStats, kind: "cache" | "upstream", ms: number): void {
@@ -12,8 +13,9 @@ export function recordTime(stats: RequestStats, kind: "cache" | "upstream", ms: 
 
 /**
  * Per request: sets up the stats the cache and upstream client add to, then
- * writes the Server-Timing metrics, the one structured log line and one
- * Analytics Engine data point.
+ * writes the Server-Timing metrics and, a moment after the answer has left (the
+ * caller never waits for them: after-response.ts), the one structured log line
+ * and one Analytics Engine data point.
  */
 export const observe: MiddlewareHandler<AppEnv> = async (c, next) => {
   const started = Date.now();
@@ -28,7 +30,7 @@ export const observe: MiddlewareHandler<AppEnv> = async (c, next) => {
     const route = matched && matched !== "*" && matched !== "/*" ? matched : "(unmatched)";
     const status = c.res.status;
     const durationMs = Date.now() - started;
-    log(status >= 500 ? "error" : "info", "request", {
+    const fields = {
       request_id: c.get("requestId"),
       method: c.req.method,
       route,
@@ -38,15 +40,19 @@ export const observe: MiddlewareHandler<AppEnv> = async (c, next) => {
       upstream_calls: stats.upstreamCalls,
       upstream_ms: stats.upstreamMs,
       user_id: stats.userId ?? null,
+    };
+    const dataPoint = {
+      indexes: [route],
+      blobs: [c.req.method, route, String(status), stats.cacheStatus ?? "NONE"],
+      doubles: [status, durationMs, stats.upstreamCalls, stats.upstreamMs, stats.cacheMs],
+    };
+    afterResponse(c, () => {
+      log(status >= 500 ? "error" : "info", "request", fields);
+      try {
+        c.env.METRICS?.writeDataPoint(dataPoint);
+      } catch {
+        // Metrics are best-effort: a full buffer must never fail the request.
+      }
     });
-    try {
-      c.env.METRICS?.writeDataPoint({
-        indexes: [route],
-        blobs: [c.req.method, route, String(status), stats.cacheStatus ?? "NONE"],
-        doubles: [status, durationMs, stats.upstreamCalls, stats.upstreamMs, stats.cacheMs],
-      });
-    } catch {
-      // Metrics are best-effort: a full buffer must never fail the request.
-    }
   }
 };

@@ -4,13 +4,14 @@ import { fromWire, peekMany, toWire, type Loaded, type LoadedWire } from "../../
 import { inheritRefresh, refreshRequested } from "../../cache/refresh";
 import { concatPayloads, payloadBytes, payloadText, type EntryMeta, type Payload } from "../../cache/entry";
 import type { CacheKey } from "../../cache/keys";
-import { inBackground, type Tier } from "../../cache/tiers";
+import type { Tier } from "../../cache/tiers";
 import { collectStores, storeAfterResponse, takeStores } from "../../cache/write-back";
 import { preferredLanguage } from "../../lib/i18n";
 import { subrequests, MAX_OPEN_SUBREQUESTS } from "../../cache/subrequests";
 import type { AppEnv } from "../../env";
 import { describeError, log } from "../../lib/logging";
 import { ProblemError, type ProblemCode } from "../../lib/problem";
+import { lingerThen } from "../../middleware/after-response";
 import { toProblem } from "../../middleware/errors";
 import { SECTIONS } from "../../upstream/endpoints";
 import type { SectionSpec } from "./characters.profile";
@@ -179,8 +180,9 @@ async function loadSectionsForParent(c: Context<AppEnv>): Promise<Response> {
     .then((out) => writer.write(out))
     .then(() => writer.close())
     .catch((err: unknown) => writer.abort(err));
-  // Keeps this invocation alive (its timers included: the upstream budget may wait) until the result is out.
-  inBackground(c, streamed);
+  // Keeps this invocation alive (its timers included: the upstream budget may wait)
+  // until the result is out, and a moment longer: it closes after its parent has answered.
+  lingerThen(c, streamed);
   return c.body(readable, 200, { "Content-Type": "text/plain; charset=utf-8", "Cache-Control": "no-store" });
 }
 
