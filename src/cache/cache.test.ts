@@ -5,7 +5,7 @@ import { call, expectProblem } from "../../test/helpers";
 import { signedInUser } from "../features/auth/auth.test-helpers";
 import { endpoint } from "../upstream/endpoints";
 import { SAMPLE_CHARACTERS, sampleUpstreamFetch } from "../upstream/sample";
-import { joinedCount } from "./coalesce";
+import { joinedCount, shareFill } from "./coalesce";
 import { storesSettled } from "./write-back";
 import { cacheKeyFor } from "./keys";
 
@@ -255,6 +255,17 @@ describe("coalescing", () => {
     const bodies = await Promise.all(answers.map((r) => r.text()));
     expect(new Set(answers.map((r) => r.status))).toEqual(new Set([200]));
     expect(new Set(bodies).size).toBe(1);
+  });
+
+  it("lets a joiner give up with a timeout, not hang, when the shared call never settles", async () => {
+    vi.useFakeTimers();
+    void shareFill("never-settles", () => new Promise<never>(() => {}));
+    const joiner = shareFill("never-settles", () => Promise.reject(new Error("must join, not call")));
+    const outcome = expect(joiner).rejects.toMatchObject({ code: "UPSTREAM_TIMEOUT" });
+    await vi.advanceTimersByTimeAsync(60_000);
+    expect(joinedCount("never-settles")).toBe(1);
+    await vi.advanceTimersByTimeAsync(5_000);
+    await outcome;
   });
 
   it("shares the failure too", async () => {

@@ -1,3 +1,5 @@
+import { ProblemError } from "../lib/problem";
+
 /**
  * Request coalescing: concurrent identical misses in one isolate share one
  * upstream call, and its failure. An answer stays joinable for a few seconds
@@ -30,6 +32,25 @@ export interface Joined<T> {
 
 const pending = new Map<string, Pending>();
 
+/** Longer than any upstream call may take (NEXON_DEADLINE_MS is at most 60 s). */
+const MAX_JOIN_WAIT_MS = 65_000;
+
+/**
+ * A joiner waits on a call another request made, with no I/O of its own in
+ * flight; the Workers runtime may then take it for hung and cancel it ("code
+ * had hung", seen in `npm run bench` when 50 identical requests met a slow
+ * upstream). A timer of its own keeps it waiting visibly; it fires only if the
+ * shared call never settles (its request was cancelled), and fails the joiner
+ * with a timeout instead of leaving it hanging.
+ */
+function awaitShared<T>(shared: Promise<T>): Promise<T> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const expiry = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new ProblemError("UPSTREAM_TIMEOUT")), MAX_JOIN_WAIT_MS);
+  });
+  return Promise.race([shared, expiry]).finally(() => clearTimeout(timer));
+}
+
 const expired = (fill: Pending, now: number) => fill.answeredAt !== undefined && Math.abs(now - fill.answeredAt) > JOINABLE_MS;
 
 function current(key: string): Pending | undefined {
@@ -46,7 +67,7 @@ export function joinFill<T>(key: string): Joined<T> | undefined {
   const fill = current(key);
   if (!fill) return undefined;
   fill.joined += 1;
-  return { value: fill.promise as Promise<T>, answered: fill.answered };
+  return { value: fill.answered ? (fill.promise as Promise<T>) : awaitShared(fill.promise as Promise<T>), answered: fill.answered };
 }
 
 /**
@@ -57,7 +78,7 @@ export function shareFill<T>(key: string, run: () => Promise<Fill<T>>, { fresh =
   const existing = current(key);
   if (existing && !(fresh && existing.answered)) {
     existing.joined += 1;
-    return existing.promise as Promise<T>;
+    return existing.answered ? (existing.promise as Promise<T>) : awaitShared(existing.promise as Promise<T>);
   }
   if (pending.size > 1000) {
     const now = Date.now();
