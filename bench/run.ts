@@ -98,7 +98,7 @@ function expectOk(answer: Answer, what: string) {
 // ---- the measurements -------------------------------------------------------
 
 const PROFILE_SECTIONS = SECTIONS.filter((def) => def.name !== "skill");
-const COLD_PROFILES = 9;
+const COLD_PROFILES = 15;
 /**
  * Each cold request is measured on an idle Worker: the stores of the one before
  * (24 KV writes, starting 100 ms after its answer: src/cache/write-back.ts) are
