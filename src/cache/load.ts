@@ -11,7 +11,8 @@ import { createEntry, freshnessOf, payloadText, type CacheEntry, type Payload } 
 import { cacheKeyFor, nextKeyGeneration, type CacheKey } from "./keys";
 import { cachePolicyFor, isStorable, type CachePolicy } from "./policy";
 import { refreshRequested } from "./refresh";
-import { inBackground, readKvMany, readTiers, resetTierState, type Tier } from "./tiers";
+import { inBackground } from "../lib/background";
+import { readKvMany, readTiers, resetTierState, type Tier } from "./tiers";
 import { storeAfterResponse } from "./write-back";
 
 export type CacheStatus = "HIT" | "MISS" | "STALE" | "BYPASS";

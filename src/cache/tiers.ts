@@ -20,15 +20,6 @@ const KV_WRITE_SPACING_MS = 1000;
 
 export type Tier = "cache-api" | "kv";
 
-/** Work that may finish after the response (the invocation stays alive for it). */
-export function inBackground(c: Context<AppEnv>, work: Promise<unknown>): void {
-  try {
-    c.executionCtx.waitUntil(work);
-  } catch {
-    // No execution context (a bare app.request in a unit test): the promise just runs.
-  }
-}
-
 async function timed<T>(c: Context<AppEnv>, work: () => Promise<T>): Promise<T> {
   const started = Date.now();
   try {

@@ -2,7 +2,8 @@ import type { Context, MiddlewareHandler } from "hono";
 import type { AppEnv } from "../env";
 import type { CacheEntry } from "./entry";
 import type { CacheKey } from "./keys";
-import { inBackground, writeTiers, type Tier } from "./tiers";
+import { inBackground } from "../lib/background";
+import { writeTiers, type Tier } from "./tiers";
 
 /**
  * Tier writes start once the response has gone out. A cold profile stores 24

@@ -1,5 +1,6 @@
 import type { Context } from "hono";
 import type { AppEnv } from "../env";
+import { inBackground } from "../lib/background";
 
 /**
  * What the caller never waits for runs a moment after the response has left
@@ -39,11 +40,7 @@ export function lingerThen(c: Context<AppEnv>, until: Promise<unknown>, work: ()
   ).then(work);
   underWay.add(done);
   void done.finally(() => underWay.delete(done));
-  try {
-    c.executionCtx.waitUntil(done);
-  } catch {
-    // No execution context (a bare app.request in a unit test): the promise just runs.
-  }
+  inBackground(c, done);
 }
 
 /** Runs `work` a moment after now (the response is on its way), the invocation kept open for it. */
