@@ -51,6 +51,9 @@ function awaitShared<T>(shared: Promise<T>): Promise<T> {
   return Promise.race([shared, expiry]).finally(() => clearTimeout(timer));
 }
 
+/** What a joiner of `fill` awaits: the answer at once if it is in, else the shared call with a timer of the joiner's own. */
+const joinedValue = <T>(fill: Pending): Promise<T> => (fill.answered ? (fill.promise as Promise<T>) : awaitShared(fill.promise as Promise<T>));
+
 const expired = (fill: Pending, now: number) => fill.answeredAt !== undefined && Math.abs(now - fill.answeredAt) > JOINABLE_MS;
 
 function current(key: string): Pending | undefined {
@@ -67,7 +70,7 @@ export function joinFill<T>(key: string): Joined<T> | undefined {
   const fill = current(key);
   if (!fill) return undefined;
   fill.joined += 1;
-  return { value: fill.answered ? (fill.promise as Promise<T>) : awaitShared(fill.promise as Promise<T>), answered: fill.answered };
+  return { value: joinedValue<T>(fill), answered: fill.answered };
 }
 
 /**
@@ -78,7 +81,7 @@ export function shareFill<T>(key: string, run: () => Promise<Fill<T>>, { fresh =
   const existing = current(key);
   if (existing && !(fresh && existing.answered)) {
     existing.joined += 1;
-    return existing.answered ? (existing.promise as Promise<T>) : awaitShared(existing.promise as Promise<T>);
+    return joinedValue<T>(existing);
   }
   if (pending.size > 1000) {
     const now = Date.now();

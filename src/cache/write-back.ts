@@ -2,7 +2,7 @@ import type { Context, MiddlewareHandler } from "hono";
 import type { AppEnv } from "../env";
 import type { CacheEntry } from "./entry";
 import type { CacheKey } from "./keys";
-import { inBackground } from "../lib/background";
+import { inBackground, WorkTracker } from "../lib/background";
 import { writeTiers, type Tier } from "./tiers";
 
 /**
@@ -33,13 +33,8 @@ const STORES_MAX_HOLD_MS = 5_000;
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 /** Store batches under way in this isolate (for `storesSettled`). */
-const underWay = new Set<Promise<unknown>>();
-
-function track<T>(work: Promise<T>): Promise<T> {
-  underWay.add(work);
-  void work.finally(() => underWay.delete(work));
-  return work;
-}
+const storesUnderWay = new WorkTracker();
+const track = <T>(work: Promise<T>) => storesUnderWay.track(work);
 
 /** Writes `store` now, in the background. */
 function writeNow(c: Context<AppEnv>, store: PendingStore): void {
@@ -47,8 +42,8 @@ function writeNow(c: Context<AppEnv>, store: PendingStore): void {
 }
 
 /** Tests and benchmark: resolves once every store started so far in this isolate is written. */
-export async function storesSettled(): Promise<void> {
-  while (underWay.size > 0) await Promise.allSettled([...underWay]);
+export function storesSettled(): Promise<void> {
+  return storesUnderWay.settled();
 }
 
 /** Tests only: how long stores wait after delivery (0: at once). */

@@ -1,6 +1,6 @@
 import type { Context } from "hono";
 import type { AppEnv } from "../env";
-import { inBackground } from "../lib/background";
+import { inBackground, WorkTracker } from "../lib/background";
 
 /**
  * What the caller never waits for runs a moment after the response has left
@@ -23,11 +23,11 @@ export function setLinger(ms: number): void {
 }
 
 /** Work scheduled here and not yet done, in this isolate (for `afterResponseSettled`). */
-const underWay = new Set<Promise<unknown>>();
+const lingering = new WorkTracker();
 
 /** Tests: resolves once everything scheduled here so far has run. */
-export async function afterResponseSettled(): Promise<void> {
-  while (underWay.size > 0) await Promise.allSettled([...underWay]);
+export function afterResponseSettled(): Promise<void> {
+  return lingering.settled();
 }
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
@@ -38,9 +38,7 @@ export function lingerThen(c: Context<AppEnv>, until: Promise<unknown>, work: ()
     () => sleep(lingerMs),
     () => sleep(lingerMs),
   ).then(work);
-  underWay.add(done);
-  void done.finally(() => underWay.delete(done));
-  inBackground(c, done);
+  inBackground(c, lingering.track(done));
 }
 
 /** Runs `work` a moment after now (the response is on its way), the invocation kept open for it. */
