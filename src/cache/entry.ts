@@ -1,4 +1,3 @@
-import { isEmptyBody, type UpstreamBody } from "../upstream/client";
 import type { CachePolicy } from "./policy";
 
 /**
@@ -65,8 +64,8 @@ export async function etagOf(payload: Payload): Promise<string> {
   return `"${toBase64Url(new Uint8Array(digest).slice(0, 16))}"`;
 }
 
-/** `bytes`: the upstream's answer as received; `body`: the same, parsed (it was validated). */
-export async function createEntry(bytes: Uint8Array<ArrayBuffer>, body: UpstreamBody, policy: CachePolicy, now: number): Promise<CacheEntry> {
+/** `bytes`: the upstream's answer as received (it was checked); `empty`: it says "no data". */
+export async function createEntry(bytes: Uint8Array<ArrayBuffer>, empty: boolean, policy: CachePolicy, now: number): Promise<CacheEntry> {
   const freshUntil = now + policy.freshSeconds * 1000;
   return {
     payload: bytes,
@@ -76,7 +75,7 @@ export async function createEntry(bytes: Uint8Array<ArrayBuffer>, body: Upstream
       stale_until: freshUntil + policy.staleWhileRevalidateSeconds * 1000,
       error_until: freshUntil + policy.staleIfErrorSeconds * 1000,
       etag: await etagOf(bytes),
-      empty: isEmptyBody(body),
+      empty,
     },
   };
 }

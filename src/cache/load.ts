@@ -119,8 +119,8 @@ interface Target {
  */
 function fill(c: Context<AppEnv>, { request, key, policy }: Target, fresh = false, storeIn = BOTH_TIERS): Promise<CacheEntry> {
   return shareFill(key.kv, async () => {
-    const { body, bytes } = await nexonClient(c).fetchAnswer(request.def, request.params, { date: request.date });
-    const entry = await createEntry(bytes, body, policy, Date.now());
+    const { bytes, empty } = await nexonClient(c).fetchAnswer(request.def, request.params, { date: request.date });
+    const entry = await createEntry(bytes, empty, policy, Date.now());
     if (isStorable(request.def, entry.meta.empty)) storeAfterResponse(c, { key, entry, tiers: storeIn });
     return { value: entry };
   }, { fresh });

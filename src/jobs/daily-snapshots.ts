@@ -5,7 +5,7 @@ import { describeError, log } from "../lib/logging";
 import { SubrequestLimiter } from "../cache/subrequests";
 import { createNexonClient } from "../upstream/context";
 import { allowedDates } from "../upstream/dates";
-import { isEmptyBody } from "../upstream/client";
+import { bodyOf } from "../upstream/client";
 import {
   BASIC,
   snapshotFromUpstream,
@@ -69,8 +69,8 @@ export async function runDailySnapshots(env: Bindings, options: SnapshotRunOptio
   const limiter = new SubrequestLimiter();
   const client = createNexonClient(env, { gate: (task) => limiter.run(task) });
   const load: SectionLoader = async (def, ocid, date) => {
-    const body = await client.get(def, { ocid }, { date });
-    return isEmptyBody(body) ? null : body;
+    const answer = await client.fetchAnswer(def, { ocid }, { date });
+    return answer.empty ? null : bodyOf(answer);
   };
 
   const { tracked, pairs } = await missingPairs(env.DB, dates);

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { RequestStats } from "../env";
 import { isProblem } from "../lib/problem";
-import { NexonClient, isEmptyBody, type Fetcher } from "./client";
+import { NexonClient, type Fetcher } from "./client";
 import { endpoint } from "./endpoints";
 import { CallBudget } from "./rate-budget";
 
@@ -241,13 +241,17 @@ describe("CallBudget", () => {
   });
 });
 
-describe("isEmptyBody", () => {
-  it("treats a body with only nulls and empty lists as no data", () => {
-    expect(isEmptyBody({ date: "2025-06-18T00:00+09:00", popularity: null })).toBe(true);
-    expect(isEmptyBody({ date: null, android_name: null, android_cash_item_equipment: [] })).toBe(true);
-    expect(isEmptyBody({})).toBe(true);
+describe("the empty answer", () => {
+  const emptyOf = async (def: ReturnType<typeof endpoint>, body: unknown) => {
+    const { fetcher } = scripted(() => json(body));
+    return (await makeClient(fetcher).client.fetchAnswer(def, { ocid: OCID })).empty;
+  };
+  it("is a body with only nulls and empty lists: no data", async () => {
+    expect(await emptyOf(endpoint("character", "popularity"), { date: "2025-06-18T00:00+09:00", popularity: null })).toBe(true);
+    expect(await emptyOf(endpoint("character", "android-equipment"), { date: null, android_name: null, android_cash_item_equipment: [] })).toBe(true);
   });
-  it("keeps a skill body whose grade is missing but class is known", () => {
-    expect(isEmptyBody({ date: null, character_class: "히어로", character_skill_grade: null, character_skill: [] })).toBe(false);
+  it("is not a skill body whose grade is missing but class is known, nor one with an empty object", async () => {
+    expect(await emptyOf(endpoint("character", "skill"), { date: null, character_class: "히어로", character_skill_grade: null, character_skill: [] })).toBe(false);
+    expect(await emptyOf(endpoint("character", "popularity"), { date: null, popularity: null, new_field: {} })).toBe(false);
   });
 });

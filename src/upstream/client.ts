@@ -1,4 +1,5 @@
 import type { RequestStats } from "../env";
+import { outlineJson, type JsonOutline, type ValueKind } from "../lib/json-outline";
 import { describeError, log } from "../lib/logging";
 import { ProblemError } from "../lib/problem";
 import { bodySchemaFor, type EndpointDef } from "./endpoints";
@@ -7,10 +8,14 @@ import { budgetFor, realSleep, type CallBudget, type Sleep } from "./rate-budget
 
 export type UpstreamBody = Record<string, unknown>;
 
-/** A validated upstream answer: parsed, and the exact bytes it came as (what the cache stores and sends). */
+/**
+ * A validated upstream answer: the exact bytes it came as (what the cache
+ * stores and sends), checked but not parsed (src/lib/json-outline.ts says why).
+ */
 export interface UpstreamAnswer {
-  body: UpstreamBody;
   bytes: Uint8Array<ArrayBuffer>;
+  /** The upstream's "no data" answer (every field but `date` null or []; nexon-upstream.md §3). */
+  empty: boolean;
 }
 export type UpstreamParams = Record<string, string | undefined>;
 export type Fetcher = (request: Request) => Promise<Response>;
@@ -71,18 +76,27 @@ function fingerprintOf(key: string): Promise<string> {
 }
 
 /** Coarse shape check: an object, its essential field present, each known field of the right kind. */
-export function isWellFormed(def: EndpointDef, body: unknown): body is UpstreamBody {
-  if (typeof body !== "object" || body === null || Array.isArray(body)) return false;
-  const record = body as UpstreamBody;
-  if (def.essential && !(def.essential in record)) return false;
+export function isWellFormed(def: EndpointDef, outline: JsonOutline): boolean {
+  if (!outline.members) return false;
+  if (def.essential && !outline.members.has(def.essential)) return false;
   const shape = (bodySchemaFor(def) as unknown as { shape: Record<string, { _zod: { def: ZodDefLike } }> }).shape;
-  for (const [key, value] of Object.entries(record)) {
+  for (const [key, member] of outline.members) {
     const field = shape[key];
-    if (value === null || value === undefined || !field) continue;
+    if (member.kind === "null" || !field) continue;
     const kind = baseKind(field._zod.def);
-    if (kind && !matchesKind(kind, value)) return false;
+    if (kind && !matchesKind(kind, member.kind)) return false;
   }
   return true;
+}
+
+/** An empty snapshot (every field but `date` null or []) means "no data that day" (nexon-upstream.md §3). */
+export function isEmptyAnswer(outline: JsonOutline): boolean {
+  return [...(outline.members ?? [])].every(([key, member]) => key === "date" || member.kind === "null" || (member.kind === "array" && member.empty));
+}
+
+/** The parsed body of an answer (it was checked: it parses). */
+export function bodyOf(answer: UpstreamAnswer): UpstreamBody {
+  return JSON.parse(strictUtf8.decode(answer.bytes)) as UpstreamBody;
 }
 
 interface ZodDefLike {
@@ -96,19 +110,17 @@ function baseKind(def: ZodDefLike): string | undefined {
   return d?.type;
 }
 
-function matchesKind(kind: string, value: unknown): boolean {
+/** Whether a value of `found` kind fits a schema field of `kind` (a zod type name). */
+function matchesKind(kind: string, found: ValueKind): boolean {
   switch (kind) {
     case "string":
     case "enum":
-      return typeof value === "string";
+      return found === "string";
     case "number":
-      return typeof value === "number";
     case "boolean":
-      return typeof value === "boolean";
     case "array":
-      return Array.isArray(value);
     case "object":
-      return typeof value === "object" && !Array.isArray(value);
+      return found === kind;
     default:
       return true;
   }
@@ -147,7 +159,7 @@ export class NexonClient {
   }
 
   async get(def: EndpointDef, params: UpstreamParams, options: CallOptions = {}): Promise<UpstreamBody> {
-    return (await this.fetchAnswer(def, params, options)).body;
+    return bodyOf(await this.fetchAnswer(def, params, options));
   }
 
   async fetchAnswer(def: EndpointDef, params: UpstreamParams, options: CallOptions = {}): Promise<UpstreamAnswer> {
@@ -199,29 +211,26 @@ export class NexonClient {
         return { res, bytes: new Uint8Array(await res.arrayBuffer()) };
       };
       const { res, bytes } = await (this.options.gate ? this.options.gate(run) : run());
-      let parsed: unknown;
-      try {
-        // Fatal: bytes that are not UTF-8 are never passed on as they are.
-        parsed = JSON.parse(strictUtf8.decode(bytes));
-      } catch {
-        if (!res.ok) return mapUpstreamError(def, res.status, undefined, usingUserKey);
-        log("warn", "upstream_unreadable", { path: def.path, status: res.status });
-        return { problem: new ProblemError("UPSTREAM_BAD_RESPONSE"), retryable: true };
-      }
       if (!res.ok) {
-        const name = (parsed as { error?: { name?: unknown } } | null)?.error?.name;
-        const failure = mapUpstreamError(def, res.status, typeof name === "string" ? name : undefined, usingUserKey);
+        const name = upstreamErrorName(bytes);
+        const failure = mapUpstreamError(def, res.status, name, usingUserKey);
         failure.retryAfterSeconds = parseRetryAfter(res.headers.get("retry-after"), this.now());
         if (failure.problem.code === "MISCONFIGURED" || failure.problem.code === "INTERNAL" || name === "OPENAPI00012") {
           log("error", "upstream_refused", { path: def.path, status: res.status, upstream_error: name ?? null });
         }
         return failure;
       }
-      if (!isWellFormed(def, parsed)) {
+      // Strict: bytes that are not UTF-8 JSON are never passed on as they are.
+      const outline = outlineJson(bytes);
+      if (!outline) {
+        log("warn", "upstream_unreadable", { path: def.path, status: res.status });
+        return { problem: new ProblemError("UPSTREAM_BAD_RESPONSE"), retryable: true };
+      }
+      if (!isWellFormed(def, outline)) {
         log("warn", "upstream_malformed", { path: def.path });
         return { problem: new ProblemError("UPSTREAM_BAD_RESPONSE"), retryable: false };
       }
-      return { body: parsed, bytes: withoutBom(bytes) };
+      return { bytes: withoutBom(bytes), empty: isEmptyAnswer(outline) };
     } catch (err) {
       if (controller.signal.aborted) return { problem: new ProblemError("UPSTREAM_TIMEOUT"), retryable: true };
       if (err instanceof ProblemError) return { problem: err, retryable: false };
@@ -234,9 +243,12 @@ export class NexonClient {
   }
 }
 
-/** An empty snapshot (every field but `date` null or []) means "no data that day" (nexon-upstream.md §3). */
-export function isEmptyBody(body: UpstreamBody): boolean {
-  return Object.entries(body).every(
-    ([key, value]) => key === "date" || value === null || (Array.isArray(value) && value.length === 0),
-  );
+/** `error.name` of an error answer (`{"error":{"name":"OPENAPI00004",…}}`), if it has one. */
+function upstreamErrorName(bytes: Uint8Array<ArrayBuffer>): string | undefined {
+  try {
+    const name = (JSON.parse(strictUtf8.decode(bytes)) as { error?: { name?: unknown } } | null)?.error?.name;
+    return typeof name === "string" ? name : undefined;
+  } catch {
+    return undefined;
+  }
 }
