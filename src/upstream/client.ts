@@ -79,12 +79,10 @@ function fingerprintOf(key: string): Promise<string> {
 export function isWellFormed(def: EndpointDef, outline: JsonOutline): boolean {
   if (!outline.members) return false;
   if (def.essential && !outline.members.has(def.essential)) return false;
-  const shape = (bodySchemaFor(def) as unknown as { shape: Record<string, { _zod: { def: ZodDefLike } }> }).shape;
+  const kinds = fieldKindsOf(def);
   for (const [key, member] of outline.members) {
-    const field = shape[key];
-    if (member.kind === "null" || !field) continue;
-    const kind = baseKind(field._zod.def);
-    if (kind && !matchesKind(kind, member.kind)) return false;
+    const kind = kinds.get(key);
+    if (member.kind !== "null" && kind !== undefined && member.kind !== kind) return false;
   }
   return true;
 }
@@ -104,26 +102,26 @@ interface ZodDefLike {
   innerType?: { _zod: { def: ZodDefLike } };
 }
 
-function baseKind(def: ZodDefLike): string | undefined {
-  let d: ZodDefLike | undefined = def;
-  while (d && (d.type === "nullable" || d.type === "optional")) d = d.innerType?._zod.def;
-  return d?.type;
-}
+/** The JSON kind a field of each zod type must have (types not listed are not checked). */
+const KIND_OF_ZOD_TYPE: Record<string, ValueKind> = { string: "string", enum: "string", number: "number", boolean: "boolean", array: "array", object: "object" };
 
-/** Whether a value of `found` kind fits a schema field of `kind` (a zod type name). */
-function matchesKind(kind: string, found: ValueKind): boolean {
-  switch (kind) {
-    case "string":
-    case "enum":
-      return found === "string";
-    case "number":
-    case "boolean":
-    case "array":
-    case "object":
-      return found === kind;
-    default:
-      return true;
+const fieldKinds = new WeakMap<EndpointDef, Map<string, ValueKind>>();
+
+/** Each known top-level field's JSON kind, read off the endpoint's schema once (every fill checks against it). */
+function fieldKindsOf(def: EndpointDef): Map<string, ValueKind> {
+  let kinds = fieldKinds.get(def);
+  if (!kinds) {
+    const shape = (bodySchemaFor(def) as unknown as { shape: Record<string, { _zod: { def: ZodDefLike } }> }).shape;
+    kinds = new Map();
+    for (const [key, field] of Object.entries(shape)) {
+      let d: ZodDefLike | undefined = field._zod.def;
+      while (d && (d.type === "nullable" || d.type === "optional")) d = d.innerType?._zod.def;
+      const kind = d && KIND_OF_ZOD_TYPE[d.type];
+      if (kind) kinds.set(key, kind);
+    }
+    fieldKinds.set(def, kinds);
   }
+  return kinds;
 }
 
 /**
