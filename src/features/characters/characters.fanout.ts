@@ -134,9 +134,8 @@ function decodeOutput(bytes: Uint8Array<ArrayBuffer>): { header: ChildOutput; pa
   return { header, payloads, storePayloads };
 }
 
-/** POST /__internal/profile-sections: loads up to six sections for a parent profile request. */
-async function loadSectionsForParent(c: Context<AppEnv>): Promise<Response> {
-  const input: ChildInput = ChildInput.parse(await c.req.json());
+/** The sections a parent asked this child for, loaded here: the child's answer (header line, then bytes). */
+async function loadForParent(c: Context<AppEnv>, input: ChildInput): Promise<Uint8Array<ArrayBuffer>> {
   inheritRefresh(c, input.refresh);
   const specs = input.sections.map(({ name, grade }) => {
     const def = sectionByName.get(name);
@@ -144,42 +143,53 @@ async function loadSectionsForParent(c: Context<AppEnv>): Promise<Response> {
     return { key: name, def, grade };
   });
   const absent = input.sections.map((s) => s.absent);
-
-  const output = settleHere(c, input.ocid, input.date ?? undefined, specs, absent).then((settled) => {
-    const stats = c.get("stats");
-    const payloads: Uint8Array<ArrayBuffer>[] = [];
-    const results = settled.map((result): ChildResult => {
-      if (result.status === "fulfilled") {
-        const { payload, ...loaded } = toWire(result.value);
-        const bytes = payloadBytes(payload);
-        payloads.push(bytes);
-        return { ok: true, loaded, length: bytes.length };
-      }
-      const p = toProblem(result.reason, c);
-      return { ok: false, problem: { code: p.code, status: p.status, detail: p.detail, headers: p.headers, extra: p.extra, errors: p.errors } };
-    });
-    // What this child would store, the parent stores: a section's bytes are sent once.
-    const sentPayloads: Payload[] = settled.flatMap((r) => (r.status === "fulfilled" ? [r.value.payload] : []));
-    const storePayloads: Uint8Array<ArrayBuffer>[] = [];
-    const stores = takeStores(c).map(({ key, entry, tiers }): ChildStore => {
-      const section = sentPayloads.indexOf(entry.payload);
-      if (section >= 0) return { key, meta: entry.meta, tiers: [...tiers], section };
-      const bytes = payloadBytes(entry.payload);
-      storePayloads.push(bytes);
-      return { key, meta: entry.meta, tiers: [...tiers], length: bytes.length };
-    });
-    const header = { results, stores, stats: { cache_ms: stats.cacheMs, upstream_ms: stats.upstreamMs, upstream_calls: stats.upstreamCalls } };
-    return encodeOutput(header, [...payloads, ...storePayloads]);
+  const settled = await settleHere(c, input.ocid, input.date ?? undefined, specs, absent);
+  const stats = c.get("stats");
+  const payloads: Uint8Array<ArrayBuffer>[] = [];
+  const results = settled.map((result): ChildResult => {
+    if (result.status === "fulfilled") {
+      const { payload, ...loaded } = toWire(result.value);
+      const bytes = payloadBytes(payload);
+      payloads.push(bytes);
+      return { ok: true, loaded, length: bytes.length };
+    }
+    const p = toProblem(result.reason, c);
+    return { ok: false, problem: { code: p.code, status: p.status, detail: p.detail, headers: p.headers, extra: p.extra, errors: p.errors } };
   });
+  // What this child would store, the parent stores: a section's bytes are sent once.
+  const sentPayloads: Payload[] = settled.flatMap((r) => (r.status === "fulfilled" ? [r.value.payload] : []));
+  const storePayloads: Uint8Array<ArrayBuffer>[] = [];
+  const stores = takeStores(c).map(({ key, entry, tiers }): ChildStore => {
+    const section = sentPayloads.indexOf(entry.payload);
+    if (section >= 0) return { key, meta: entry.meta, tiers: [...tiers], section };
+    const bytes = payloadBytes(entry.payload);
+    storePayloads.push(bytes);
+    return { key, meta: entry.meta, tiers: [...tiers], length: bytes.length };
+  });
+  const header = { results, stores, stats: { cache_ms: stats.cacheMs, upstream_ms: stats.upstreamMs, upstream_calls: stats.upstreamCalls } };
+  return encodeOutput(header, [...payloads, ...storePayloads]);
+}
 
-  // Headers now, the result when it is ready: the parent's call stops counting
-  // toward its open subrequests as soon as these headers arrive.
+/**
+ * POST /__internal/profile-sections: loads up to six sections for a parent
+ * profile request. Headers go back at once, before the input is even read: the
+ * parent's call holds one of its six slots until they arrive, and its own
+ * sections wait for those slots. The result follows as the body when ready; a
+ * failure (bad input included) aborts the body, and the parent then loads the
+ * sections itself.
+ */
+function loadSectionsForParent(c: Context<AppEnv>): Response {
   const { readable, writable } = new TransformStream<Uint8Array, Uint8Array>();
   const writer = writable.getWriter();
-  const streamed = output
+  const streamed = c.req
+    .json()
+    .then((raw) => loadForParent(c, ChildInput.parse(raw)))
     .then((out) => writer.write(out))
     .then(() => writer.close())
-    .catch((err: unknown) => writer.abort(err));
+    .catch((err: unknown) => {
+      log("error", "profile_child_error", { request_id: c.get("requestId"), ...describeError(err) });
+      return writer.abort(err);
+    });
   // Keeps this invocation alive (its timers included: the upstream budget may wait)
   // until the result is out, and a moment longer: it closes after its parent has answered.
   lingerThen(c, streamed);
