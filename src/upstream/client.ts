@@ -193,8 +193,8 @@ export class NexonClient {
   ): Promise<UpstreamAnswer | UpstreamFailure> {
     const remaining = deadline - this.now();
     if (remaining <= 0) return { problem: new ProblemError("UPSTREAM_TIMEOUT"), retryable: false };
-    const controller = new AbortController();
-    const timer = setTimeout(() => controller.abort(), Math.min(this.timeoutMs, remaining));
+    // A native timer: nothing to clear, and no timer object per attempt (a cold profile makes 24).
+    const signal = AbortSignal.timeout(Math.min(this.timeoutMs, remaining));
     const started = this.now();
     const stats = this.options.stats;
     if (stats) stats.upstreamCalls += 1;
@@ -203,7 +203,7 @@ export class NexonClient {
         const res = await this.options.fetcher(
           new Request(url, {
             headers: { "x-nxopen-api-key": key, accept: "application/json" },
-            signal: controller.signal,
+            signal,
           }),
         );
         return { res, bytes: new Uint8Array(await res.arrayBuffer()) };
@@ -230,12 +230,11 @@ export class NexonClient {
       }
       return { bytes: withoutBom(bytes), empty: isEmptyAnswer(outline) };
     } catch (err) {
-      if (controller.signal.aborted) return { problem: new ProblemError("UPSTREAM_TIMEOUT"), retryable: true };
+      if (signal.aborted) return { problem: new ProblemError("UPSTREAM_TIMEOUT"), retryable: true };
       if (err instanceof ProblemError) return { problem: err, retryable: false };
       log("warn", "upstream_fetch_failed", { path: def.path, ...describeError(err) });
       return { problem: new ProblemError("UPSTREAM_UNAVAILABLE"), retryable: true };
     } finally {
-      clearTimeout(timer);
       if (stats) stats.upstreamMs += this.now() - started;
     }
   }
