@@ -6,8 +6,9 @@
  * Results: bench/results/latest.json (git-ignored) and a markdown table on stdout.
  *
  * Knobs (environment): BENCH_LATENCY_MS (100), BENCH_CONCURRENCY (16),
- * BENCH_REQUESTS (requests per throughput round, 1500), BENCH_STATE_DIR (where
- * the throwaway local state lives: /dev/shm when there is one; bench/harness.ts).
+ * BENCH_REQUESTS (requests per throughput round, 1500), BENCH_WARM_UPS (cold
+ * profiles of other characters before the measured ones, 3), BENCH_STATE_DIR
+ * (where the throwaway local state lives: /dev/shm when there is one; bench/harness.ts).
  */
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";

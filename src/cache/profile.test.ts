@@ -127,6 +127,25 @@ describe("the six-subrequest limit", () => {
   });
 });
 
+describe("a child invocation that fails", () => {
+  it("costs nothing but time: the parent loads that child's sections itself, and the profile is whole", async () => {
+    const { calls } = fakeUpstream();
+    const warned = vi.spyOn(console, "warn");
+    // The first child to read its input fails (children read it after answering with their headers).
+    vi.spyOn(Request.prototype, "text").mockRejectedValueOnce(new Error("child input unreadable"));
+    const res = await call(PROFILE);
+    expect(res.status).toBe(200);
+    const body = (await res.json()) as { sections: Record<string, unknown>; errors: Record<string, unknown> };
+    expect(Object.keys(body.sections)).toEqual(DEFAULT_SECTIONS.map((s) => s.name));
+    expect(Object.values(body.sections).filter((v) => v === null)).toHaveLength(Object.keys(body.errors).length);
+    // Every section once: the failed child's six were asked again by the parent, the others were not.
+    expect(calls).toHaveLength(DEFAULT_SECTIONS.length);
+    expect(new Set(calls.map((call) => call.path)).size).toBe(DEFAULT_SECTIONS.length);
+    const events = warned.mock.calls.map(([line]) => (JSON.parse(String(line)) as { event?: string }).event);
+    expect(events).toContain("profile_child_failed");
+  });
+});
+
 describe("the internal child route", () => {
   it("is a 404 from the internet", async () => {
     const { calls } = fakeUpstream();
