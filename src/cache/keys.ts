@@ -1,3 +1,4 @@
+import { formQuery } from "../lib/query-params";
 import type { UpstreamParams } from "../upstream/client";
 import type { EndpointDef } from "../upstream/endpoints";
 
@@ -24,12 +25,13 @@ export interface CacheKey {
  * asked is ever part of it: only public endpoints reach the shared tiers.
  */
 export function cacheKeyFor(origin: string, source: string, def: EndpointDef, params: UpstreamParams, date: string | undefined): CacheKey {
-  const query = new URLSearchParams();
+  const pairs: [string, string][] = [];
   for (const name of Object.keys(params).sort()) {
     const value = params[name];
-    if (value !== undefined && name in def.params) query.set(name, value);
+    if (value !== undefined && name in def.params) pairs.push([name, value]);
   }
-  if (date !== undefined) query.set("date", date);
+  if (date !== undefined) pairs.push(["date", date]);
+  const query = formQuery(pairs);
   const version = generation === 0 ? KEY_VERSION : `${KEY_VERSION}.t${generation}`;
   const path = `${version}/${encodeURIComponent(source)}/${def.path}?${query}`;
   return { kv: path, url: `${origin}/__cache/${path}` };
