@@ -125,6 +125,19 @@ function fieldKindsOf(def: EndpointDef): Map<string, ValueKind> {
   return kinds;
 }
 
+/** Upstream roots by base URL: a client is made per request, and a URL object costs a binding call. */
+const roots = new Map<string, string>();
+
+function rootOf(baseUrl: string): string {
+  let root = roots.get(baseUrl);
+  if (root === undefined) {
+    root = new URL(baseUrl).origin + API_PREFIX;
+    if (roots.size > 100) roots.clear();
+    roots.set(baseUrl, root);
+  }
+  return root;
+}
+
 /**
  * The NEXON Open API client: one GET per endpoint-table row, with a per-attempt
  * timeout inside an overall deadline, up to `maxRetries` retries with exponential
@@ -142,7 +155,7 @@ export class NexonClient {
   private readonly root: string;
 
   constructor(private readonly options: NexonClientOptions) {
-    this.root = new URL(options.baseUrl).origin + API_PREFIX;
+    this.root = rootOf(options.baseUrl);
     this.timeoutMs = options.timeoutMs ?? 5_000;
     this.deadlineMs = options.deadlineMs ?? 12_000;
     this.maxRetries = options.maxRetries ?? 2;
