@@ -1,6 +1,7 @@
 import type { Context } from "hono";
 import type { AppEnv } from "../env";
 import { describeError, log } from "../lib/logging";
+import { sleep } from "../lib/background";
 import { recordTime } from "../middleware/observe";
 import { parseMeta, retentionSeconds, type CacheEntry, type EntryMeta } from "./entry";
 import type { CacheKey } from "./keys";
@@ -95,7 +96,6 @@ interface KvWriter {
 }
 
 const kvWriters = new Map<string, KvWriter>();
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
  * KV takes one write a second per key. Writes of one key run one after the other,

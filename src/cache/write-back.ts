@@ -2,7 +2,7 @@ import type { Context, MiddlewareHandler } from "hono";
 import type { AppEnv } from "../env";
 import type { CacheEntry } from "./entry";
 import type { CacheKey } from "./keys";
-import { inBackground, WorkTracker } from "../lib/background";
+import { inBackground, sleep, WorkTracker } from "../lib/background";
 import { writeTiers, type Tier } from "./tiers";
 
 /**
@@ -30,7 +30,6 @@ let storesWaitMs = 100;
 /** A body nobody reads to the end nor cancels (the runtime always does; a careless test) releases its stores after this anyway. */
 const STORES_MAX_HOLD_MS = 5_000;
 
-const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 /** Store batches under way in this isolate (for `storesSettled`). */
 const storesUnderWay = new WorkTracker();

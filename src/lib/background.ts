@@ -17,6 +17,9 @@ export class WorkTracker {
   }
 }
 
+/** Resolves after `ms` (a real timer: background waits, retry backoff, write spacing). */
+export const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
 /** Work that may finish after the response (the invocation stays alive for it). */
 export function inBackground(c: Context<AppEnv>, work: Promise<unknown>): void {
   try {

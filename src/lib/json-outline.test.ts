@@ -1,5 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import { concatPayloads } from "../cache/entry";
 import { outlineJson, type JsonOutline, type MemberOutline, type ValueKind } from "./json-outline";
 
 const utf8 = new TextEncoder();
@@ -36,16 +37,7 @@ function comparable(outline: JsonOutline | null) {
   return { kind: outline.kind, members: outline.members && [...outline.members].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)) };
 }
 
-const bytesOf = (...parts: (string | number[])[]) => {
-  const chunks = parts.map((p) => (typeof p === "string" ? utf8.encode(p) : Uint8Array.from(p)));
-  const out = new Uint8Array(chunks.reduce((n, c) => n + c.length, 0));
-  let at = 0;
-  for (const c of chunks) {
-    out.set(c, at);
-    at += c.length;
-  }
-  return out;
-};
+const bytesOf = (...parts: (string | number[])[]) => concatPayloads(parts.map((p) => (typeof p === "string" ? p : Uint8Array.from(p))));
 
 describe("outlineJson", () => {
   it("outlines an upstream-shaped answer: every top-level member's kind, and which are [] or {}", () => {

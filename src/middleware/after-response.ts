@@ -1,6 +1,6 @@
 import type { Context } from "hono";
 import type { AppEnv } from "../env";
-import { inBackground, WorkTracker } from "../lib/background";
+import { inBackground, sleep, WorkTracker } from "../lib/background";
 
 /**
  * What the caller never waits for runs a moment after the response has left
@@ -29,8 +29,6 @@ const lingering = new WorkTracker();
 export function afterResponseSettled(): Promise<void> {
   return lingering.settled();
 }
-
-const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 /** Keeps the invocation open until `until` has settled and a moment longer, then runs `work`. */
 export function lingerThen(c: Context<AppEnv>, until: Promise<unknown>, work: () => void = () => {}): void {

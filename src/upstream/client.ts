@@ -93,9 +93,11 @@ export function isEmptyAnswer(outline: JsonOutline): boolean {
   return [...(outline.members ?? [])].every(([key, member]) => key === "date" || member.kind === "null" || (member.kind === "array" && member.empty));
 }
 
+const parseBytes = (bytes: Uint8Array<ArrayBuffer>): unknown => JSON.parse(strictUtf8.decode(bytes));
+
 /** The parsed body of an answer (it was checked: it parses). */
 export function bodyOf(answer: UpstreamAnswer): UpstreamBody {
-  return JSON.parse(strictUtf8.decode(answer.bytes)) as UpstreamBody;
+  return parseBytes(answer.bytes) as UpstreamBody;
 }
 
 interface ZodDefLike {
@@ -262,7 +264,7 @@ export class NexonClient {
 /** `error.name` of an error answer (`{"error":{"name":"OPENAPI00004",…}}`), if it has one. */
 function upstreamErrorName(bytes: Uint8Array<ArrayBuffer>): string | undefined {
   try {
-    const name = (JSON.parse(strictUtf8.decode(bytes)) as { error?: { name?: unknown } } | null)?.error?.name;
+    const name = (parseBytes(bytes) as { error?: { name?: unknown } } | null)?.error?.name;
     return typeof name === "string" ? name : undefined;
   } catch {
     return undefined;

@@ -1,7 +1,8 @@
+import { sleep } from "../lib/background";
 import { ProblemError } from "../lib/problem";
 
 export type Sleep = (ms: number) => Promise<void>;
-export const realSleep: Sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+export const realSleep: Sleep = sleep;
 
 /**
  * At most `rps` calls in any one-second window (sliding), per upstream key. The
