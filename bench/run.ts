@@ -119,16 +119,24 @@ const median = (values: number[]) => percentile(values, 50);
 async function measure(base: string) {
   const [, single, coalesced] = SAMPLE_CHARACTERS;
   if (!single || !coalesced) throw new Error("the sample upstream needs three characters");
-  // Characters of the sample's generated population: one to warm the code paths, then the measured ones.
-  const warmUps = Array.from({ length: WARM_UPS }, (_, i) => populationCharacter(900 + i).ocid);
+  // Each warm-up round runs every kind of cold request measured below, each on characters of its own.
+  const warmUps = Array.from({ length: WARM_UPS }, (_, i) => ({
+    section: populationCharacter(700 + i).ocid,
+    small: populationCharacter(800 + i).ocid,
+    profile: populationCharacter(900 + i).ocid,
+  }));
   const profiled = Array.from({ length: COLD_PROFILES }, (_, i) => populationCharacter(1000 + i).ocid);
   const small = Array.from({ length: COLD_PROFILES }, (_, i) => populationCharacter(1100 + i).ocid);
-  await prepare(PROFILE_SECTIONS, [...warmUps, ...profiled, ...small, single.ocid, coalesced.ocid]);
+  await prepare(PROFILE_SECTIONS, [...warmUps.flatMap((w) => [w.section, w.small, w.profile]), ...profiled, ...small, single.ocid, coalesced.ocid]);
 
   // Warm the isolate (module load) without touching any measured key.
   expectOk(await get(base, "/health"), "warm-up");
-  for (const ocid of warmUps) {
-    expectOk(await get(base, `/v1/characters/${ocid}`), "warm-up profile");
+  for (const warmUp of warmUps) {
+    expectOk(await get(base, `/v1/characters/${warmUp.section}/basic`), "warm-up section");
+    await sleep(IDLE_MS);
+    expectOk(await get(base, `/v1/characters/${warmUp.small}?sections=${SMALL_PROFILE}`), "warm-up six-section profile");
+    await sleep(IDLE_MS);
+    expectOk(await get(base, `/v1/characters/${warmUp.profile}`), "warm-up profile");
     await sleep(IDLE_MS);
   }
 
@@ -233,7 +241,7 @@ async function measure(base: string) {
  */
 async function measureFloor() {
   const floorBase = await startFloorWorker(fake.port);
-  const ocids = Array.from({ length: COLD_PROFILES + 1 }, (_, i) => populationCharacter(1200 + i).ocid);
+  const ocids = Array.from({ length: WARM_UPS + COLD_PROFILES }, (_, i) => populationCharacter(1200 + i).ocid);
   await prepare(PROFILE_SECTIONS, ocids);
   const pathsOf = (ocid: string) => PROFILE_SECTIONS.map((def) => `path=${encodeURIComponent(upstreamPath(def, ocid))}`).join("&");
   const runs: number[] = [];
@@ -241,8 +249,8 @@ async function measureFloor() {
   for (const [i, ocid] of ocids.entries()) {
     const { answer, timeline } = await timed(floorBase, `/?${pathsOf(ocid)}`);
     expectOk(answer, "floor worker");
-    // The first warms the isolate.
-    if (i > 0) {
+    // As many warm-ups as the profile had.
+    if (i >= WARM_UPS) {
       runs.push(answer.ms);
       timelines.push(timeline);
     }

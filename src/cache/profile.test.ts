@@ -4,6 +4,7 @@ import { fakeUpstream } from "../../test/fake-upstream";
 import { call, expectProblem, jsonInit } from "../../test/helpers";
 import { SECTIONS } from "../upstream/endpoints";
 import { SAMPLE_CHARACTERS } from "../upstream/sample";
+import { planGroups } from "../features/characters/characters.fanout";
 import { MAX_OPEN_SUBREQUESTS, observeSubrequests, type SubrequestLimiter } from "./subrequests";
 
 const hero = SAMPLE_CHARACTERS[0]!;
@@ -116,6 +117,28 @@ describe("the six-subrequest limit", () => {
     expect(peaks.size).toBe(Math.ceil(expected / MAX_OPEN_SUBREQUESTS));
     for (const peak of peaks.values()) expect(peak).toBeLessThanOrEqual(MAX_OPEN_SUBREQUESTS);
     expect(Math.max(...peaks.values())).toBe(MAX_OPEN_SUBREQUESTS);
+  });
+
+  it("plans the heaviest sections into the parent, every section in exactly one group of six or fewer", () => {
+    const specs = DEFAULT_SECTIONS.map((def) => ({ key: def.name, def }));
+    const { here, children } = planGroups(specs);
+    expect(here.map((i) => specs[i]!.key)).toContain("item-equipment");
+    const heaviestElsewhere = Math.max(...children.flat().map((i) => specs[i]!.def.typicalKiB ?? 0));
+    for (const i of here) expect(specs[i]!.def.typicalKiB ?? 0).toBeGreaterThanOrEqual(heaviestElsewhere);
+    expect([...here, ...children.flat()].sort((a, b) => a - b)).toEqual(specs.map((_, i) => i));
+    for (const group of [here, ...children]) expect(group.length).toBeLessThanOrEqual(MAX_OPEN_SUBREQUESTS);
+  });
+
+  it("answers every section under its own name, in the order asked, wherever it was loaded", async () => {
+    fakeUpstream();
+    const asked = DEFAULT_SECTIONS.map((s) => s.name).reverse();
+    const res = await call(`${PROFILE}?sections=${asked.join(",")}`);
+    expect(res.status).toBe(200);
+    const body = (await res.json()) as { sections: Record<string, unknown> };
+    expect(Object.keys(body.sections)).toEqual(asked);
+    for (const name of ["item-equipment", "basic", "union-raider", "dojang"]) {
+      expect(body.sections[name]).toEqual(await (await call(`${PROFILE}/${name}`)).json());
+    }
   });
 
   it("keeps a profile of six sections or fewer in one invocation", async () => {

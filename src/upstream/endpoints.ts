@@ -57,6 +57,12 @@ export interface EndpointDef {
   access: "public" | "private";
   /** The top-level field that must be present for a body to be well-formed. */
   essential?: string;
+  /**
+   * A typical answer's size in KiB, where it stands out from the 1-3 KiB of
+   * most sections. The profile loads its heaviest sections in its own
+   * invocation, so their bytes never cross a child hop (characters.fanout.ts).
+   */
+  typicalKiB?: number;
 }
 
 const CHARACTER_START = "2023-12-21";
@@ -66,7 +72,7 @@ const section = (
   path: EndpointDef["path"],
   name: string,
   earliest = CHARACTER_START,
-  extra: { params?: ParamShape; required?: string[] } = {},
+  extra: { params?: ParamShape; required?: string[]; typicalKiB?: number } = {},
 ): EndpointDef => ({
   path,
   group: "character",
@@ -76,6 +82,7 @@ const section = (
   date: { kind: "snapshot", earliest },
   cache: "section",
   access: "public",
+  ...(extra.typicalKiB === undefined ? {} : { typicalKiB: extra.typicalKiB }),
 });
 
 const RANKING_START = "2023-12-22";
@@ -123,18 +130,18 @@ export const ENDPOINTS: readonly EndpointDef[] = [
   section("character/basic", "basic"),
   section("character/popularity", "popularity"),
   section("character/stat", "stat"),
-  section("character/hyper-stat", "hyper-stat"),
+  section("character/hyper-stat", "hyper-stat", CHARACTER_START, { typicalKiB: 5 }),
   section("character/propensity", "propensity"),
   section("character/ability", "ability"),
-  section("character/item-equipment", "item-equipment"),
-  section("character/cashitem-equipment", "cashitem-equipment"),
+  section("character/item-equipment", "item-equipment", CHARACTER_START, { typicalKiB: 230 }),
+  section("character/cashitem-equipment", "cashitem-equipment", CHARACTER_START, { typicalKiB: 10 }),
   section("character/symbol-equipment", "symbol-equipment"),
   section("character/set-effect", "set-effect"),
   section("character/beauty-equipment", "beauty-equipment"),
   section("character/android-equipment", "android-equipment"),
   section("character/pet-equipment", "pet-equipment"),
   section("character/skill", "skill", CHARACTER_START, { params: { character_skill_grade: skillGradeParam }, required: ["character_skill_grade"] }),
-  section("character/link-skill", "link-skill"),
+  section("character/link-skill", "link-skill", CHARACTER_START, { typicalKiB: 15 }),
   section("character/vmatrix", "vmatrix"),
   section("character/hexamatrix", "hexamatrix"),
   section("character/hexamatrix-stat", "hexamatrix-stat"),
@@ -142,7 +149,7 @@ export const ENDPOINTS: readonly EndpointDef[] = [
   section("character/other-stat", "other-stat", "2025-08-21"),
   section("character/ring-exchange-skill-equipment", "ring-exchange-skill-equipment", "2025-08-21"),
   section("user/union", "union"),
-  section("user/union-raider", "union-raider"),
+  section("user/union-raider", "union-raider", CHARACTER_START, { typicalKiB: 22 }),
   section("user/union-artifact", "union-artifact", "2024-01-18"),
   section("user/union-champion", "union-champion", "2025-02-20"),
   { path: "guild/id", group: "identity", name: "guild", params: { guild_name: guildNameParam, world_name: worldNameParam }, required: ["guild_name", "world_name"], date: { kind: "none" }, cache: "identity", access: "public" },

@@ -287,9 +287,24 @@ function groupsOf<T>(items: readonly T[], n: number): T[][] {
   return groups;
 }
 
+const typicalKiB = (spec: SectionSpec) => spec.def.typicalKiB ?? 0;
+
+/**
+ * Which specs (by index) load here and which in each child. This invocation
+ * keeps the heaviest: a section's bytes cross the child hop twice over (the
+ * child's answer, then the parent's read of it), and a character's equipment
+ * alone is three quarters of a profile's bytes.
+ */
+export function planGroups(specs: readonly SectionSpec[]): { here: number[]; children: number[][] } {
+  const heaviestFirst = specs.map((_, i) => i).sort((a, b) => typicalKiB(specs[b]!) - typicalKiB(specs[a]!) || a - b);
+  const here = heaviestFirst.slice(0, SECTIONS_PER_INVOCATION).sort((a, b) => a - b);
+  const rest = specs.map((_, i) => i).filter((i) => !here.includes(i));
+  return { here, children: groupsOf(rest, Math.ceil(rest.length / SECTIONS_PER_INVOCATION)) };
+}
+
 /**
  * Loads specs here when they fit one invocation's six subrequests; else the
- * first six here and the rest in child invocations of at most six each (24
+ * heaviest six here and the rest in child invocations of at most six each (24
  * sections: this invocation and three children). The children are called
  * first: each call holds one of this invocation's six slots only until the
  * child's headers arrive, which it sends at once.
@@ -304,14 +319,13 @@ async function settleAcross(
   const child = specs.length > SECTIONS_PER_INVOCATION ? childEntrypoint(c) : undefined;
   if (!child) return settleHere(c, ocid, date, specs, absent);
   const refresh = await refreshRequested(c);
-  const [own, ...rest] = groupsOf(
-    specs.map((_, i) => i),
-    Math.ceil(specs.length / SECTIONS_PER_INVOCATION),
-  );
+  const { here, children } = planGroups(specs);
   const pick = <T>(items: readonly T[], group: readonly number[]) => group.map((i) => items[i]!);
-  const inChildren = rest.map((group) => settleInChild(c, child, ocid, date, pick(specs, group), pick(absent, group), refresh));
-  const here = settleHere(c, ocid, date, pick(specs, own!), pick(absent, own!));
-  return (await Promise.all([here, ...inChildren])).flat();
+  const inChildren = children.map((group) => settleInChild(c, child, ocid, date, pick(specs, group), pick(absent, group), refresh));
+  const settledGroups = await Promise.all([settleHere(c, ocid, date, pick(specs, here), pick(absent, here)), ...inChildren]);
+  const settled: PromiseSettledResult<Loaded>[] = [];
+  [here, ...children].forEach((group, g) => group.forEach((index, j) => (settled[index] = settledGroups[g]![j]!)));
+  return settled;
 }
 
 /**
