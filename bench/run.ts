@@ -111,7 +111,7 @@ const IDLE_MS = 1000;
  * paths before (compiled) and holds open connections to the upstream; a fresh
  * `wrangler dev` has neither, and its first profiles measure that instead.
  */
-const WARM_UPS = Number(process.env.BENCH_WARM_UPS ?? 3);
+const WARM_UPS = Number(process.env.BENCH_WARM_UPS ?? 10);
 /** Six sections: what one invocation loads by itself (no child), for comparison. */
 const SMALL_PROFILE = PROFILE_SECTIONS.slice(0, 6).map((def) => def.name).join(",");
 const median = (values: number[]) => percentile(values, 50);

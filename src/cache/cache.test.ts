@@ -5,7 +5,7 @@ import { call, expectProblem } from "../../test/helpers";
 import { signedInUser } from "../features/auth/auth.test-helpers";
 import { endpoint } from "../upstream/endpoints";
 import { SAMPLE_CHARACTERS, sampleUpstreamFetch } from "../upstream/sample";
-import { joinedCount, shareFill } from "./coalesce";
+import { heldFills, joinedCount, shareFill } from "./coalesce";
 import { storesSettled } from "./write-back";
 import { cacheKeyFor } from "./keys";
 
@@ -266,6 +266,18 @@ describe("coalescing", () => {
     expect(joinedCount("never-settles")).toBe(1);
     await vi.advanceTimersByTimeAsync(5_000);
     await outcome;
+  });
+
+  it("lets go of answers once they are no longer joinable, not when the same key comes back", async () => {
+    vi.useFakeTimers({ toFake: ["Date"] });
+    vi.setSystemTime(T0);
+    const keys = Array.from({ length: 20 }, (_, i) => `answered-${i}`);
+    for (const key of keys) await shareFill(key, () => Promise.resolve({ value: new Uint8Array(300_000) }));
+    expect(heldFills()).toBe(keys.length);
+    vi.setSystemTime(T0 + 6_000);
+    await shareFill("after-a-while", () => Promise.resolve({ value: 1 }));
+    // The old answers are gone, though none of their keys was asked again.
+    expect(heldFills()).toBe(1);
   });
 
   it("shares the failure too", async () => {

@@ -65,6 +65,24 @@ function current(key: string): Pending | undefined {
   return fill;
 }
 
+/** How many entries a sweep looks past (calls still under way) before it stops. */
+const SWEEP_LOOKS_PAST = 32;
+
+/**
+ * Lets go of answers no longer joinable, oldest first, before each new fill.
+ * An answered fill holds its bytes (a profile's: 300 KB), and an isolate that
+ * only ever sees new keys would otherwise keep them all until the next time the
+ * same key is asked. Insertion order is roughly answer order, so the sweep
+ * stops at the first answer still joinable, or after a few calls under way.
+ */
+function forgetExpired(now: number): void {
+  let lookedPast = 0;
+  for (const [key, fill] of pending) {
+    if (expired(fill, now)) pending.delete(key);
+    else if (fill.answered || ++lookedPast > SWEEP_LOOKS_PAST) return;
+  }
+}
+
 /** The fill under way (or just answered) for `key`, if any, joining it. */
 export function joinFill<T>(key: string): Joined<T> | undefined {
   const fill = current(key);
@@ -83,10 +101,7 @@ export function shareFill<T>(key: string, run: () => Promise<Fill<T>>, { fresh =
     existing.joined += 1;
     return joinedValue<T>(existing);
   }
-  if (pending.size > 1000) {
-    const now = Date.now();
-    for (const [k, fill] of pending) if (expired(fill, now)) pending.delete(k);
-  }
+  forgetExpired(Date.now());
   const promise: Promise<T> = run().then(
     ({ value }) => {
       entry.answered = true;
@@ -108,6 +123,11 @@ export function shareFill<T>(key: string, run: () => Promise<Fill<T>>, { fresh =
 /** Tests: how many callers are waiting on the fill for `key` besides the one that started it. */
 export function joinedCount(key: string): number {
   return pending.get(key)?.joined ?? 0;
+}
+
+/** Tests: how many fills this isolate holds, under way or answered. */
+export function heldFills(): number {
+  return pending.size;
 }
 
 /** Tests only. */
