@@ -6,8 +6,8 @@
  * Results: bench/results/latest.json (git-ignored) and a markdown table on stdout.
  *
  * Knobs (environment): BENCH_LATENCY_MS (100), BENCH_CONCURRENCY (16),
- * BENCH_REQUESTS (requests per throughput round, 1500), BENCH_WARM_UPS (cold
- * profiles of other characters before the measured ones, 3), BENCH_STATE_DIR
+ * BENCH_REQUESTS (requests per throughput round, 1500), BENCH_WARM_UPS (rounds
+ * of cold requests of other characters before the measured ones, 10), BENCH_STATE_DIR
  * (where the throwaway local state lives: /dev/shm when there is one; bench/harness.ts).
  */
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
@@ -107,9 +107,13 @@ const COLD_PROFILES = 15;
  */
 const IDLE_MS = 1000;
 /**
- * Cold profiles of other characters first: a long-lived isolate has run its code
- * paths before (compiled) and holds open connections to the upstream; a fresh
- * `wrangler dev` has neither, and its first profiles measure that instead.
+ * Rounds of cold requests of other characters first (a section, a six-section
+ * profile, a profile: every kind measured below): a long-lived isolate has run
+ * its code paths many times (optimised) and holds open connections to the
+ * upstream; a fresh `wrangler dev` has neither, and its first requests measure
+ * that instead. With three profiles only, the measured ones still got faster
+ * over the first five to eight of fifteen (V8 was still optimising), and the
+ * first request after switching kinds was slower again.
  */
 const WARM_UPS = Number(process.env.BENCH_WARM_UPS ?? 10);
 /** Six sections: what one invocation loads by itself (no child), for comparison. */
