@@ -82,7 +82,7 @@ const section = (
   date: { kind: "snapshot", earliest },
   cache: "section",
   access: "public",
-  ...(extra.typicalKiB === undefined ? {} : { typicalKiB: extra.typicalKiB }),
+  typicalKiB: extra.typicalKiB,
 });
 
 const RANKING_START = "2023-12-22";

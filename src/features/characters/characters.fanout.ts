@@ -24,8 +24,8 @@ import { fetchSection, requireData, sectionLoad } from "./characters.service";
  *
  * 1. reads every section's cached copy in one bulk KV read (one subrequest);
  *    a warm profile ends here, with no child and no upstream call;
- * 2. splits the rest into groups of at most six, loads the first group itself
- *    and each other group in a child invocation of this same Worker: the
+ * 2. splits the rest into groups of at most six, loads the heaviest group itself
+ *    (planGroups) and each other group in a child invocation of this same Worker: the
  *    `ProfileSections` entrypoint (src/index.ts), reached through `ctx.exports`
  *    (a service binding to ourselves), which runs `childApp` below. Each child
  *    has its own limiter, so every missing section's upstream call is in flight
