@@ -65,21 +65,17 @@ function current(key: string): Pending | undefined {
   return fill;
 }
 
-/** How many entries a sweep looks past (calls still under way) before it stops. */
-const SWEEP_LOOKS_PAST = 32;
-
 /**
  * Lets go of answers no longer joinable, oldest first, before each new fill.
  * An answered fill holds its bytes (a profile's: 300 KB), and an isolate that
  * only ever sees new keys would otherwise keep them all until the next time the
- * same key is asked. Insertion order is roughly answer order, so the sweep
- * stops at the first answer still joinable, or after a few calls under way.
+ * same key is asked. Entries are in insertion order, so the sweep stops at the
+ * first one still joinable or still under way: the ones behind it are newer.
  */
 function forgetExpired(now: number): void {
-  let lookedPast = 0;
   for (const [key, fill] of pending) {
-    if (expired(fill, now)) pending.delete(key);
-    else if (fill.answered || ++lookedPast > SWEEP_LOOKS_PAST) return;
+    if (!expired(fill, now)) return;
+    pending.delete(key);
   }
 }
 
