@@ -124,6 +124,7 @@ async function measure(base: string) {
   const [, single, coalesced] = SAMPLE_CHARACTERS;
   if (!single || !coalesced) throw new Error("the sample upstream needs three characters");
   // Each warm-up round runs every kind of cold request measured below, each on characters of its own.
+  if (!(WARM_UPS >= 0 && WARM_UPS <= 100)) throw new Error("BENCH_WARM_UPS must be 0 to 100 (each round needs characters no other round or measurement uses)");
   const warmUps = Array.from({ length: WARM_UPS }, (_, i) => ({
     section: populationCharacter(700 + i).ocid,
     small: populationCharacter(800 + i).ocid,
