@@ -1,5 +1,5 @@
 import { formQuery } from "../lib/query-params";
-import type { UpstreamParams } from "../upstream/client";
+import { queryPairs, type UpstreamParams } from "../upstream/client";
 import type { EndpointDef } from "../upstream/endpoints";
 
 /** Bump when the stored format changes: old entries are then simply never read again. */
@@ -25,13 +25,7 @@ export interface CacheKey {
  * asked is ever part of it: only public endpoints reach the shared tiers.
  */
 export function cacheKeyFor(origin: string, source: string, def: EndpointDef, params: UpstreamParams, date: string | undefined): CacheKey {
-  const pairs: [string, string][] = [];
-  for (const name of Object.keys(params).sort()) {
-    const value = params[name];
-    if (value !== undefined && name in def.params) pairs.push([name, value]);
-  }
-  if (date !== undefined) pairs.push(["date", date]);
-  const query = formQuery(pairs);
+  const query = formQuery(queryPairs(def, params, date, Object.keys(params).sort()));
   const version = generation === 0 ? KEY_VERSION : `${KEY_VERSION}.t${generation}`;
   const path = `${version}/${encodeURIComponent(source)}/${def.path}?${query}`;
   return { kv: path, url: `${origin}/__cache/${path}` };

@@ -127,6 +127,21 @@ function fieldKindsOf(def: EndpointDef): Map<string, ValueKind> {
   return kinds;
 }
 
+/**
+ * The query of a call of `def`: the given params it knows, in `names` order
+ * (default: as given), then `date`. The upstream URL and the cache key both
+ * come from it, so they never disagree about which params count.
+ */
+export function queryPairs(def: EndpointDef, params: UpstreamParams, date: string | undefined, names = Object.keys(params)): [string, string][] {
+  const pairs: [string, string][] = [];
+  for (const name of names) {
+    const value = params[name];
+    if (value !== undefined && name in def.params) pairs.push([name, value]);
+  }
+  if (date !== undefined) pairs.push(["date", date]);
+  return pairs;
+}
+
 /** Upstream roots by base URL: a client is made per request, and a URL object costs a binding call. */
 const roots = new Map<string, string>();
 
@@ -168,12 +183,7 @@ export class NexonClient {
 
   /** The upstream URL of `def` (a string built, not a URL object: a cold profile builds 24). */
   buildUrl(def: EndpointDef, params: UpstreamParams, date?: string): string {
-    const pairs: [string, string][] = [];
-    for (const [name, value] of Object.entries(params)) {
-      if (value !== undefined && name in def.params) pairs.push([name, value]);
-    }
-    if (date !== undefined) pairs.push(["date", date]);
-    const query = formQuery(pairs);
+    const query = formQuery(queryPairs(def, params, date));
     return query ? `${this.root}${def.path}?${query}` : `${this.root}${def.path}`;
   }
 
