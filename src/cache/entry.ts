@@ -43,7 +43,13 @@ export interface EntryMeta {
   stale_until: number;
   /** STALE only when the upstream fails, until then. */
   error_until: number;
-  etag: string;
+  /**
+   * Always present in a stored copy; a fill's is computed on first need
+   * (entryEtag): when it is sent alone or stored. A cold profile sends 24
+   * fresh sections under one ETag of its own, so their 24 digests wait until
+   * after its answer.
+   */
+  etag?: string;
   /** The upstream's "no data" answer (every field null or []). */
   empty: boolean;
 }
@@ -64,8 +70,13 @@ export async function etagOf(payload: Payload): Promise<string> {
   return `"${toBase64Url(new Uint8Array(digest).slice(0, 16))}"`;
 }
 
-/** `bytes`: the upstream's answer as received (it was checked); `empty`: it says "no data". */
-export async function createEntry(bytes: Uint8Array<ArrayBuffer>, empty: boolean, policy: CachePolicy, now: number): Promise<CacheEntry> {
+/** The entry's strong ETag, computed once and kept on its metadata (shared by everyone holding the entry). */
+export async function entryEtag(entry: CacheEntry): Promise<string> {
+  return (entry.meta.etag ??= await etagOf(entry.payload));
+}
+
+/** `bytes`: the upstream's answer as received (it was checked); `empty`: it says "no data". The ETag waits for entryEtag. */
+export function createEntry(bytes: Uint8Array<ArrayBuffer>, empty: boolean, policy: CachePolicy, now: number): CacheEntry {
   const freshUntil = now + policy.freshSeconds * 1000;
   return {
     payload: bytes,
@@ -74,7 +85,6 @@ export async function createEntry(bytes: Uint8Array<ArrayBuffer>, empty: boolean
       fresh_until: freshUntil,
       stale_until: freshUntil + policy.staleWhileRevalidateSeconds * 1000,
       error_until: freshUntil + policy.staleIfErrorSeconds * 1000,
-      etag: await etagOf(bytes),
       empty,
     },
   };
@@ -92,7 +102,7 @@ export function retentionSeconds(meta: EntryMeta, now: number): number {
   return Math.ceil((Math.max(meta.fresh_until, meta.stale_until, meta.error_until) - now) / 1000);
 }
 
-/** Metadata read back from a tier; anything malformed counts as a miss. */
+/** Metadata read back from a tier (stored with its ETag); anything malformed counts as a miss. */
 export function parseMeta(value: unknown): EntryMeta | null {
   if (typeof value !== "object" || value === null) return null;
   const m = value as Record<string, unknown>;

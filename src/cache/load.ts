@@ -7,7 +7,7 @@ import type { UpstreamBody, UpstreamParams } from "../upstream/client";
 import { nexonClient } from "../upstream/context";
 import type { EndpointDef } from "../upstream/endpoints";
 import { joinFill, resetFills, shareFill } from "./coalesce";
-import { createEntry, freshnessOf, payloadText, type CacheEntry, type Payload } from "./entry";
+import { createEntry, entryEtag, etagOf, freshnessOf, payloadText, type CacheEntry, type Payload } from "./entry";
 import { cacheKeyFor, nextKeyGeneration, type CacheKey } from "./keys";
 import { cachePolicyFor, isStorable, type CachePolicy } from "./policy";
 import { refreshRequested } from "./refresh";
@@ -39,7 +39,8 @@ export interface Loaded extends CacheFacts {
   readonly body: UpstreamBody;
   /** The upstream's "no data" answer. */
   readonly empty: boolean;
-  readonly etag: string;
+  /** The payload's strong ETag, computed on first use: a profile sends its sections under an ETag of its own. */
+  readonly etag: Promise<string>;
   readonly fetchedAt: number;
 }
 
@@ -59,42 +60,48 @@ export interface LoadRequest {
   date?: string;
 }
 
-/** A Loaded without its parsed body: what crosses an invocation boundary (characters.fanout.ts). */
-export type LoadedWire = Omit<Loaded, "body">;
+/** A Loaded without what is derived from its payload (parsed body, ETag): what crosses an invocation boundary (characters.fanout.ts). */
+export type LoadedWire = Omit<Loaded, "body" | "etag">;
 
-function withLazyBody(data: LoadedWire): Loaded {
+function withLazyParts(data: LoadedWire, computeEtag: () => Promise<string>): Loaded {
   let parsed: UpstreamBody | undefined;
+  let etag: Promise<string> | undefined;
   return {
     ...data,
     get body() {
       return (parsed ??= JSON.parse(payloadText(data.payload)) as UpstreamBody);
     },
+    get etag() {
+      return (etag ??= computeEtag());
+    },
   };
 }
 
 export function toWire(loaded: Loaded): LoadedWire {
-  const { payload, empty, etag, fetchedAt, cache, ageSeconds, maxAgeSeconds, staleWhileRevalidateSeconds, staleIfErrorSeconds, shareable } = loaded;
-  return { payload, empty, etag, fetchedAt, cache, ageSeconds, maxAgeSeconds, staleWhileRevalidateSeconds, staleIfErrorSeconds, shareable };
+  const { payload, empty, fetchedAt, cache, ageSeconds, maxAgeSeconds, staleWhileRevalidateSeconds, staleIfErrorSeconds, shareable } = loaded;
+  return { payload, empty, fetchedAt, cache, ageSeconds, maxAgeSeconds, staleWhileRevalidateSeconds, staleIfErrorSeconds, shareable };
 }
 
-export const fromWire = (data: LoadedWire): Loaded => withLazyBody(data);
+export const fromWire = (data: LoadedWire): Loaded => withLazyParts(data, () => etagOf(data.payload));
 
 /** A Loaded view of a cache entry as of `now`. */
 export function loadedFrom(entry: CacheEntry, cache: CacheStatus, now: number, shareable = true): Loaded {
   const { meta, payload } = entry;
   const freshEnd = Math.max(now, meta.fresh_until);
-  return withLazyBody({
-    payload,
-    empty: meta.empty,
-    etag: meta.etag,
-    fetchedAt: meta.fetched_at,
-    cache,
-    shareable: shareable && cache !== "BYPASS",
-    ageSeconds: Math.max(0, Math.floor((now - meta.fetched_at) / 1000)),
-    maxAgeSeconds: Math.max(0, Math.floor((meta.fresh_until - now) / 1000)),
-    staleWhileRevalidateSeconds: Math.max(0, Math.floor((meta.stale_until - freshEnd) / 1000)),
-    staleIfErrorSeconds: Math.max(0, Math.floor((meta.error_until - freshEnd) / 1000)),
-  });
+  return withLazyParts(
+    {
+      payload,
+      empty: meta.empty,
+      fetchedAt: meta.fetched_at,
+      cache,
+      shareable: shareable && cache !== "BYPASS",
+      ageSeconds: Math.max(0, Math.floor((now - meta.fetched_at) / 1000)),
+      maxAgeSeconds: Math.max(0, Math.floor((meta.fresh_until - now) / 1000)),
+      staleWhileRevalidateSeconds: Math.max(0, Math.floor((meta.stale_until - freshEnd) / 1000)),
+      staleIfErrorSeconds: Math.max(0, Math.floor((meta.error_until - freshEnd) / 1000)),
+    },
+    () => entryEtag(entry),
+  );
 }
 
 /** Failures a stale copy may stand in for: the upstream's, never the caller's (bad ocid, unknown name). */
@@ -120,7 +127,7 @@ interface Target {
 function fill(c: Context<AppEnv>, { request, key, policy }: Target, fresh = false, storeIn = BOTH_TIERS): Promise<CacheEntry> {
   return shareFill(key.kv, async () => {
     const { bytes, empty } = await nexonClient(c).fetchAnswer(request.def, request.params, { date: request.date });
-    const entry = await createEntry(bytes, empty, policy, Date.now());
+    const entry = createEntry(bytes, empty, policy, Date.now());
     if (isStorable(request.def, entry.meta.empty)) storeAfterResponse(c, { key, entry, tiers: storeIn });
     return { value: entry };
   }, { fresh });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { ENDPOINTS, endpoint } from "../upstream/endpoints";
-import { createEntry, freshnessOf, payloadBytes, retentionSeconds } from "./entry";
+import { createEntry, entryEtag, freshnessOf, payloadBytes, retentionSeconds } from "./entry";
 import { cacheKeyFor } from "./keys";
 import { cachePolicyFor, isStorable, LATEST_POLICY, PAST_DAY_POLICY, type CachePolicy } from "./policy";
 
@@ -55,7 +55,7 @@ describe("cache entries", () => {
     createEntry(payloadBytes(JSON.stringify(body)), false, policy, NOON_KST);
 
   it("move from fresh to stale to stale-if-error to expired", async () => {
-    const entry = await entryOf({ date: null, character_name: "x" }, LATEST_POLICY.section);
+    const entry = entryOf({ date: null, character_name: "x" }, LATEST_POLICY.section);
     const at = (seconds: number) => freshnessOf(entry.meta, NOON_KST + seconds * 1000);
     expect(at(0)).toBe("fresh");
     expect(at(15 * MIN - 1)).toBe("fresh");
@@ -67,15 +67,19 @@ describe("cache entries", () => {
     expect(retentionSeconds(entry.meta, NOON_KST)).toBe(15 * MIN + DAY);
   });
 
-  it("carry the upstream's bytes as they came, an ETag of them and the empty flag", async () => {
+  it("carry the upstream's bytes as they came, an ETag of them (computed once, on first need) and the empty flag", async () => {
     const upstreamBytes = payloadBytes('{ "date": null,\n  "popularity": null }');
-    const a = await createEntry(upstreamBytes, true, PAST_DAY_POLICY, NOON_KST);
-    const b = await entryOf({ date: null, popularity: 12 }, PAST_DAY_POLICY);
+    const a = createEntry(upstreamBytes, true, PAST_DAY_POLICY, NOON_KST);
+    const b = entryOf({ date: null, popularity: 12 }, PAST_DAY_POLICY);
     expect(a.payload).toBe(upstreamBytes);
     expect(a.meta.empty).toBe(true);
     expect(b.meta.empty).toBe(false);
-    expect(a.meta.etag).toMatch(/^"[A-Za-z0-9_-]{22}"$/);
-    expect(a.meta.etag).not.toBe(b.meta.etag);
+    expect(a.meta.etag).toBeUndefined();
+    const etag = await entryEtag(a);
+    expect(etag).toMatch(/^"[A-Za-z0-9_-]{22}"$/);
+    expect(a.meta.etag).toBe(etag);
+    expect(await entryEtag(a)).toBe(etag);
+    expect(await entryEtag(b)).not.toBe(etag);
   });
 });
 

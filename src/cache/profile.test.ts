@@ -40,6 +40,8 @@ describe("the profile aggregate and the per-section cache", () => {
 
     const etag = warm.headers.get("etag")!;
     expect(etag).toMatch(/^W\/"/);
+    // The cold answer's tag too: a client that kept it gets a 304 from the cached sections.
+    expect(cold.headers.get("etag")).toBe(etag);
     const notModified = await call(PROFILE, { headers: { "If-None-Match": etag } });
     expect(notModified.status).toBe(304);
     expect(calls).toHaveLength(DEFAULT_SECTIONS.length);

@@ -3,10 +3,10 @@ import type { AppEnv } from "../env";
 import { etagOf, type Payload } from "./entry";
 import type { CacheFacts } from "./load";
 
-/** An answer ready to send: its bytes, its ETag (none: not worth revalidating) and its cache facts. */
+/** An answer ready to send: its bytes, its ETag (none: not worth revalidating; it may still be computing) and its cache facts. */
 export interface Sendable extends CacheFacts {
   readonly payload: Payload;
-  readonly etag?: string;
+  readonly etag?: string | Promise<string>;
 }
 
 /**
@@ -47,7 +47,7 @@ export function etagMatches(ifNoneMatch: string | undefined, etag: string): bool
  */
 export async function respondLoaded(c: Context<AppEnv>, loaded: Sendable, body?: unknown): Promise<Response> {
   const payload = body === undefined ? loaded.payload : JSON.stringify(body);
-  const etag = body === undefined ? loaded.etag : await etagOf(payload);
+  const etag = await (body === undefined ? loaded.etag : etagOf(payload));
   setCacheHeaders(c, loaded);
   if (etag) {
     c.header("ETag", etag);

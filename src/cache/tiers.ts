@@ -3,7 +3,7 @@ import type { AppEnv } from "../env";
 import { describeError, log } from "../lib/logging";
 import { sleep } from "../lib/background";
 import { recordTime } from "../middleware/observe";
-import { parseMeta, retentionSeconds, type CacheEntry, type EntryMeta } from "./entry";
+import { entryEtag, parseMeta, retentionSeconds, type CacheEntry, type EntryMeta } from "./entry";
 import type { CacheKey } from "./keys";
 import { subrequests } from "./subrequests";
 
@@ -135,6 +135,8 @@ export async function writeTiers(c: Context<AppEnv>, key: CacheKey, entry: Cache
   const now = Date.now();
   const retention = retentionSeconds(entry.meta, now);
   if (retention <= 0) return;
+  // A stored copy carries its ETag: a hit never hashes.
+  const etag = await entryEtag(entry);
   const limiter = subrequests(c);
   const writes: Promise<unknown>[] = [];
   if (tiers.includes("cache-api")) {
@@ -142,7 +144,7 @@ export async function writeTiers(c: Context<AppEnv>, key: CacheKey, entry: Cache
       headers: {
         "Content-Type": "application/json",
         "Cache-Control": `public, max-age=${retention}`,
-        ETag: entry.meta.etag,
+        ETag: etag,
         [META_HEADER]: JSON.stringify(entry.meta),
       },
     });

@@ -1,5 +1,5 @@
 import type { Context } from "hono";
-import { concatPayloads, etagOf, type Payload } from "../../cache/entry";
+import { concatPayloads, etagOf, payloadBytes, type Payload } from "../../cache/entry";
 import type { CacheFacts, CacheStatus, Loaded } from "../../cache/load";
 import { refreshRequested } from "../../cache/refresh";
 import type { AppEnv } from "../../env";
@@ -126,11 +126,8 @@ export async function loadProfile(c: Context<AppEnv>, ocid: string, date: string
     throw first;
   }
 
-  const payload = concatPayloads([
-    `{"ocid":${JSON.stringify(ocid)},"date":${JSON.stringify(date ?? null)},"fetched_at":${JSON.stringify(new Date().toISOString())},"sections":{`,
-    ...sections,
-    `},"errors":${JSON.stringify(errors)}}`,
-  ]);
+  const head = payloadBytes(`{"ocid":${JSON.stringify(ocid)},"date":${JSON.stringify(date ?? null)},"fetched_at":${JSON.stringify(new Date().toISOString())},`);
+  const payload = concatPayloads([head, `"sections":{`, ...sections, `},"errors":${JSON.stringify(errors)}}`]);
   const min = (pick: (l: Loaded) => number) => Math.min(...loaded.map(pick));
   // A partial answer carries this request's ids and is not worth sharing: the next caller retries the failed sections.
   const shareable = problems.length === 0 && loaded.every((l) => l.shareable);
@@ -142,7 +139,8 @@ export async function loadProfile(c: Context<AppEnv>, ocid: string, date: string
     maxAgeSeconds: min((l) => l.maxAgeSeconds),
     staleWhileRevalidateSeconds: min((l) => l.staleWhileRevalidateSeconds),
     staleIfErrorSeconds: min((l) => l.staleIfErrorSeconds),
-    // Weak: the same sections make the same profile, whatever its fetched_at says.
-    etag: shareable ? `W/${await etagOf(JSON.stringify([ocid, date ?? null, specs.map((s) => s.key), loaded.map((l) => l.etag)]))}` : undefined,
+    // Of everything after fetched_at, so the same sections make the same (weak) tag, cold or warm. One
+    // digest over the sent bytes, where the sections' own ETags would be 24 digests before the answer.
+    etag: shareable ? `W/${await etagOf(payload.subarray(head.length))}` : undefined,
   };
 }
