@@ -36,8 +36,9 @@ export const SERVICE_KEY = "bench-service-key";
 
 export interface Canned {
   status: number;
+  /** Content-Length included. */
   headers: Record<string, string>;
-  text: string;
+  bytes: Buffer;
 }
 
 export interface FakeUpstream {
@@ -57,23 +58,23 @@ export async function startUpstream(latencyMs: number): Promise<FakeUpstream> {
   const prepared = new Map<string, Canned>();
   const answerOf = async (pathAndQuery: string, headers = new Headers({ "x-nxopen-api-key": SERVICE_KEY })): Promise<Canned> => {
     const res = await sample(new Request(`http://127.0.0.1${pathAndQuery}`, { headers }));
-    return { status: res.status, headers: Object.fromEntries(res.headers), text: await res.text() };
+    const bytes = Buffer.from(await res.arrayBuffer());
+    return { status: res.status, headers: { ...Object.fromEntries(res.headers), "content-length": String(bytes.length) }, bytes };
   };
   const server = http.createServer((req, res) => {
     arrivals.push(performance.now());
     stats.calls += 1;
     stats.inFlight += 1;
     stats.maxInFlight = Math.max(stats.maxInFlight, stats.inFlight);
-    const headers = new Headers();
-    for (const [name, value] of Object.entries(req.headers)) if (typeof value === "string") headers.set(name, value);
     const url = req.url ?? "/";
     // Headers leave `latencyMs` after the request arrived: that is what the Worker waits for.
+    // A prepared answer is bytes and headers ready to write: the fake's CPU is not what is measured.
     const canned = prepared.get(url);
-    void Promise.all([canned ? Promise.resolve(canned) : answerOf(url, headers), sleep(latencyMs)])
+    const answer = canned ? Promise.resolve(canned) : answerOf(url, new Headers(Object.entries(req.headers).filter((h): h is [string, string] => typeof h[1] === "string")));
+    void Promise.all([answer, sleep(latencyMs)])
       .then(([a]) => {
-        const bytes = Buffer.from(a.text);
-        res.writeHead(a.status, { ...a.headers, "content-length": String(bytes.length) });
-        res.end(bytes);
+        res.writeHead(a.status, a.headers);
+        res.end(a.bytes);
       })
       .catch(() => {
         res.writeHead(500);
@@ -101,13 +102,25 @@ export function freePort(): Promise<number> {
 /** The last lines wrangler dev printed (shown when something fails). */
 export const workerTail: string[] = [];
 
+/**
+ * Whether `wrangler dev` runs its local observability collector (BENCH_LOCAL_OBSERVABILITY,
+ * default "false"). The collector is a JavaScript tail worker in the Worker's own
+ * workerd process that receives every event of every invocation (onset, each
+ * subrequest's span, each log line, the outcome) for wrangler's local logs and
+ * traces view. It is a development tool: a deployed Worker's logs and traces
+ * are collected outside its isolate, not by JavaScript on its thread. Off, the
+ * benchmark measures the Worker and not the tool; README → Benchmarks also gives
+ * a run with it on.
+ */
+const LOCAL_OBSERVABILITY = process.env.BENCH_LOCAL_OBSERVABILITY === "true" ? "true" : "false";
+
 /** Starts `wrangler dev` with `args` on loopback; resolves to its base URL once `readyPath` answers. */
 async function startDev(args: string[], readyPath: string): Promise<string> {
   const port = await freePort();
   const inspector = await freePort();
   // --log-level warn: a terminal line per request would be part of what gets measured.
   const all = ["dev", "--ip", "127.0.0.1", "--port", String(port), "--inspector-port", String(inspector), "--log-level", "warn", ...args];
-  const child = startWrangler(all, { env: { CI: "true", WRANGLER_SEND_METRICS: "false" } });
+  const child = startWrangler(all, { env: { CI: "true", WRANGLER_SEND_METRICS: "false", X_LOCAL_OBSERVABILITY: LOCAL_OBSERVABILITY } });
   const keep = (chunk: Buffer) => {
     workerTail.push(chunk.toString());
     if (workerTail.length > 40) workerTail.shift();
@@ -232,7 +245,11 @@ export function request(base: string, path: string, options: RequestOptions = {}
     const req = http.request(`${base}${path}`, { agent, method: options.method ?? "GET", headers }, (res) => {
       const chunks: Buffer[] = [];
       res.on("data", (c: Buffer) => chunks.push(c));
-      res.on("end", () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString(), ms: performance.now() - started, started }));
+      res.on("end", () => {
+        // The clock stops at the last byte, not after this client has decoded the body.
+        const ms = performance.now() - started;
+        resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString(), ms, started });
+      });
       res.on("error", reject);
     });
     req.on("error", reject);
