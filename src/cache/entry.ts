@@ -70,9 +70,19 @@ export async function etagOf(payload: Payload): Promise<string> {
   return `"${toBase64Url(new Uint8Array(digest).slice(0, 16))}"`;
 }
 
-/** The entry's strong ETag, computed once and kept on its metadata (shared by everyone holding the entry). */
-export async function entryEtag(entry: CacheEntry): Promise<string> {
-  return (entry.meta.etag ??= await etagOf(entry.payload));
+/** Digests under way, by the metadata they will complete: a herd sharing one fill asks at once. */
+const etagsUnderWay = new WeakMap<EntryMeta, Promise<string>>();
+
+/** The entry's strong ETag: one digest per entry, however many hold it, kept on its metadata. */
+export function entryEtag(entry: CacheEntry): Promise<string> {
+  const { meta } = entry;
+  if (meta.etag !== undefined) return Promise.resolve(meta.etag);
+  let underWay = etagsUnderWay.get(meta);
+  if (!underWay) {
+    underWay = etagOf(entry.payload).then((etag) => (meta.etag = etag));
+    etagsUnderWay.set(meta, underWay);
+  }
+  return underWay;
 }
 
 /** `bytes`: the upstream's answer as received (it was checked); `empty`: it says "no data". The ETag waits for entryEtag. */

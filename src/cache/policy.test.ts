@@ -1,4 +1,4 @@
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { ENDPOINTS, endpoint } from "../upstream/endpoints";
 import { createEntry, entryEtag, freshnessOf, payloadBytes, retentionSeconds } from "./entry";
 import { cacheKeyFor } from "./keys";
@@ -75,11 +75,17 @@ describe("cache entries", () => {
     expect(a.meta.empty).toBe(true);
     expect(b.meta.empty).toBe(false);
     expect(a.meta.etag).toBeUndefined();
-    const etag = await entryEtag(a);
+    // Everyone sharing one fill asks at once (a herd of identical requests): one digest.
+    const digest = vi.spyOn(crypto.subtle, "digest");
+    const [etag, again] = await Promise.all([entryEtag(a), entryEtag(a)]);
+    expect(digest).toHaveBeenCalledTimes(1);
     expect(etag).toMatch(/^"[A-Za-z0-9_-]{22}"$/);
+    expect(again).toBe(etag);
     expect(a.meta.etag).toBe(etag);
     expect(await entryEtag(a)).toBe(etag);
+    expect(digest).toHaveBeenCalledTimes(1);
     expect(await entryEtag(b)).not.toBe(etag);
+    digest.mockRestore();
   });
 });
 
