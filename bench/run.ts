@@ -8,7 +8,9 @@
  * Knobs (environment): BENCH_LATENCY_MS (100), BENCH_CONCURRENCY (16),
  * BENCH_REQUESTS (requests per throughput round, 1500), BENCH_WARM_UPS (rounds
  * of cold requests of other characters before the measured ones, 10), BENCH_STATE_DIR
- * (where the throwaway local state lives: /dev/shm when there is one; bench/harness.ts).
+ * (where the throwaway local state lives: /dev/shm when there is one; bench/harness.ts),
+ * BENCH_LOCAL_OBSERVABILITY (wrangler's local observability collector, "false";
+ * bench/harness.ts says why).
  */
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
