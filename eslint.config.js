@@ -14,6 +14,18 @@ export default tseslint.config(
     },
   },
   {
+    // Routes are declared with defineRoute, which names their operationId.
+    files: ["src/**/*.ts"],
+    ignores: ["src/lib/openapi.ts"],
+    rules: {
+      "no-restricted-imports": [
+        "error",
+        { paths: [{ name: "@hono/zod-openapi", importNames: ["createRoute"], message: "Use defineRoute from src/lib/openapi.ts." }] },
+      ],
+    },
+  },
+  { files: ["**/*.cjs"], languageOptions: { sourceType: "commonjs", globals: { module: "writable", require: "readonly" } } },
+  {
     files: ["scripts/**/*.mjs", "bench/**/*.mjs", "test/e2e/**/*.mjs", "public/**/*.js"],
     languageOptions: {
       globals: { console: "readonly", process: "readonly", window: "readonly", SwaggerUIBundle: "readonly", URL: "readonly", fetch: "readonly", setTimeout: "readonly", clearTimeout: "readonly", performance: "readonly", AbortController: "readonly", AbortSignal: "readonly" },

@@ -1,4 +1,5 @@
 import { cloudflareTest, readD1Migrations } from "@cloudflare/vitest-plugin";
+import { runnerImport } from "vite";
 import { defineConfig } from "vitest/config";
 
 // Two projects: `workers` runs inside workerd with real local D1, KV, Cache API and
@@ -6,6 +7,11 @@ import { defineConfig } from "vitest/config";
 // validation and client generation use code generation that workerd forbids).
 export default defineConfig(async () => {
   const migrations = await readD1Migrations("./migrations");
+  // The sample upstream (dev/sample-upstream), loaded through Vite so its TypeScript runs
+  // in this Node process: it answers the development config's SAMPLE_UPSTREAM service
+  // binding, whose Worker the tests do not start (tests use NEXON_API_BASE_URL=https://nexon.test
+  // and test/fake-upstream.ts, so the binding only has to exist and behave).
+  const { module: sample } = await runnerImport<typeof import("./dev/sample-upstream/index")>("./dev/sample-upstream/index.ts", { configFile: false });
   return {
     test: {
       projects: [
@@ -25,6 +31,8 @@ export default defineConfig(async () => {
                   NEXON_RPS: "50",
                   TEST_MIGRATIONS: migrations,
                 },
+                // The development config's sample upstream Worker, answered in-process.
+                serviceBindings: { SAMPLE_UPSTREAM: sample.createSampleUpstream() },
                 // Every test file shares one client IP ("unknown") and one limiter, so the
                 // real limits would trip ordinary tests; the limits themselves are tested
                 // with counting fakes (src/middleware/rate-limit.test.ts).

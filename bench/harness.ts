@@ -11,7 +11,7 @@ import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { root, runWrangler, startWrangler } from "../scripts/wrangler-cli.mjs";
-import { createSampleUpstream } from "../src/upstream/sample";
+import { createSampleUpstream } from "../dev/sample-upstream";
 
 export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 export const round = (n: number, digits = 2) => Math.round(n * 10 ** digits) / 10 ** digits;

@@ -7,8 +7,8 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { root } from "../scripts/wrangler-cli.mjs";
-import { SAMPLE_CHARACTERS } from "../src/upstream/sample";
-import { populationCharacter } from "../src/upstream/sample/characters";
+import { SAMPLE_CHARACTERS } from "../dev/sample-upstream";
+import { populationCharacter } from "../dev/sample-upstream/characters";
 import { cleanup, load, percentile, request, round, startUpstream, startWorker, workerTail, type Answer } from "./harness";
 
 const TOTAL = Number(process.env.BENCH_LOAD_REQUESTS ?? 1000);

@@ -19,8 +19,8 @@ import { gzipSync } from "node:zlib";
 import { root, runWrangler } from "../scripts/wrangler-cli.mjs";
 import { NexonClient } from "../src/upstream/client";
 import { SECTIONS, type EndpointDef } from "../src/upstream/endpoints";
-import { SAMPLE_CHARACTERS } from "../src/upstream/sample";
-import { populationCharacter } from "../src/upstream/sample/characters";
+import { SAMPLE_CHARACTERS } from "../dev/sample-upstream";
+import { populationCharacter } from "../dev/sample-upstream/characters";
 import {
   cleanup,
   get,
@@ -41,7 +41,10 @@ const LATENCY_MS = Number(process.env.BENCH_LATENCY_MS ?? 100);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 16);
 const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 1500);
 const COALESCED_REQUESTS = 50;
-const TARGETS = { fanout: 1.5, warmCalls: 0, coalescedCalls: 1, hitRatio: 0.7, gzipKiB: 300 };
+/** What issue #16 holds the code to: a cold profile costs about one section's time; the bundle shrinks below 216 KiB gzip. */
+const TARGETS = { fanout: 1.2, warmCalls: 0, coalescedCalls: 1, hitRatio: 0.7, gzipKiB: 216 };
+/** Cold profiles measured with child invocations off: enough to show what the fan-out buys. */
+const SINGLE_INVOCATION_PROFILES = 5;
 
 let fake: FakeUpstream;
 
@@ -104,7 +107,7 @@ const PROFILE_SECTIONS = SECTIONS.filter((def) => def.name !== "skill");
 const COLD_PROFILES = 15;
 /**
  * Each cold request is measured on an idle Worker: the stores of the one before
- * (24 KV writes, starting 100 ms after its answer: src/cache/write-back.ts) are
+ * (24 KV writes, once its answer has been delivered: src/runtime/deferred.ts) are
  * done. They are background work, not part of any answer's latency.
  */
 const IDLE_MS = 1000;
@@ -133,8 +136,9 @@ async function measure(base: string) {
     profile: populationCharacter(900 + i).ocid,
   }));
   const profiled = Array.from({ length: COLD_PROFILES }, (_, i) => populationCharacter(1000 + i).ocid);
+  const sectioned = Array.from({ length: COLD_PROFILES }, (_, i) => populationCharacter(1300 + i).ocid);
   const small = Array.from({ length: COLD_PROFILES }, (_, i) => populationCharacter(1100 + i).ocid);
-  await prepare(PROFILE_SECTIONS, [...warmUps.flatMap((w) => [w.section, w.small, w.profile]), ...profiled, ...small, single.ocid, coalesced.ocid]);
+  await prepare(PROFILE_SECTIONS, [...warmUps.flatMap((w) => [w.section, w.small, w.profile]), ...profiled, ...sectioned, ...small, single.ocid, coalesced.ocid]);
 
   // Warm the isolate (module load) without touching any measured key.
   expectOk(await get(base, "/health"), "warm-up");
@@ -156,21 +160,30 @@ async function measure(base: string) {
   const singleCalls = fake.stats.calls - before;
   await sleep(IDLE_MS);
 
-  // 1. Fan-out: cold aggregates of every default section (median of a few characters).
+  // 1. Fan-out: cold aggregates of every default section, each right after a cold
+  // single section of another character (medians of both: the ratio is read within one run).
   const colds: Answer[] = [];
+  const singles: Answer[] = [];
   const timelines: Timeline[] = [];
   let maxConcurrentUpstream = 0;
-  before = fake.stats.calls;
-  for (const ocid of profiled) {
+  let profileCalls = 0;
+  for (const [i, ocid] of profiled.entries()) {
+    const section = await get(base, `/v1/characters/${sectioned[i]}/basic`);
+    expectOk(section, "cold section");
+    singles.push(section);
+    await sleep(IDLE_MS);
     fake.stats.maxInFlight = 0;
+    before = fake.stats.calls;
     const { answer: cold, timeline } = await timed(base, `/v1/characters/${ocid}`);
     expectOk(cold, "cold profile");
+    profileCalls += fake.stats.calls - before;
     colds.push(cold);
     timelines.push(timeline);
     maxConcurrentUpstream = Math.max(maxConcurrentUpstream, fake.stats.maxInFlight);
     await sleep(IDLE_MS);
   }
-  const coldCalls = (fake.stats.calls - before) / profiled.length;
+  const coldCalls = profileCalls / profiled.length;
+  const singleMs = median(singles.map((a) => a.ms));
   const smalls: Answer[] = [];
   for (const ocid of small) {
     const answer = await get(base, `/v1/characters/${ocid}?sections=${SMALL_PROFILE}`);
@@ -215,7 +228,9 @@ async function measure(base: string) {
       sections: coldSections,
       cold_profile_ms: round(coldMs, 1),
       cold_profile_runs_ms: colds.map((a) => round(a.ms, 1)),
-      cold_single_section_ms: round(one.ms, 1),
+      cold_single_section_ms: round(singleMs, 1),
+      cold_single_section_runs_ms: singles.map((a) => round(a.ms, 1)),
+      ratio_to_single_section: round(coldMs / singleMs),
       cold_six_section_profile_ms: round(median(smalls.map((a) => a.ms)), 1),
       upstream_round_trip_ms: LATENCY_MS,
       ratio: round(coldMs / LATENCY_MS),
@@ -239,6 +254,25 @@ async function measure(base: string) {
     },
     hit_latency_ms: { p50: round(percentile(hitLatencies, 50)), p99: round(percentile(hitLatencies, 99)) },
   };
+}
+
+/**
+ * The fan-out is hand-made machinery (src/features/characters/fanout): the
+ * same cold profile with child invocations off, every section in one
+ * invocation under its six-subrequest limiter, is what it saves.
+ */
+async function measureSingleInvocation() {
+  const base = await startWorker(fake.port, { vars: { PROFILE_CHILD_INVOCATIONS: "off" } });
+  const ocids = Array.from({ length: WARM_UPS + SINGLE_INVOCATION_PROFILES }, (_, i) => populationCharacter(1400 + i).ocid);
+  await prepare(PROFILE_SECTIONS, ocids);
+  const runs: number[] = [];
+  for (const [i, ocid] of ocids.entries()) {
+    const answer = await get(base, `/v1/characters/${ocid}`);
+    expectOk(answer, "cold profile, one invocation");
+    if (i >= WARM_UPS) runs.push(answer.ms);
+    await sleep(IDLE_MS);
+  }
+  return { ms: round(median(runs), 1), runs_ms: runs.map((ms) => round(ms, 1)) };
 }
 
 /**
@@ -288,10 +322,28 @@ function bundleSize() {
 
 const timelineText = (t: Timeline) => `${t.first_call_ms} / ${t.last_call_ms} / ${t.after_last_answer_ms}`;
 
-function table(r: Awaited<ReturnType<typeof measure>> & { floor: Awaited<ReturnType<typeof measureFloor>>; bundle: ReturnType<typeof bundleSize> }) {
+type Results = Awaited<ReturnType<typeof measure>> & {
+  floor: Awaited<ReturnType<typeof measureFloor>>;
+  single_invocation: Awaited<ReturnType<typeof measureSingleInvocation>>;
+  bundle: ReturnType<typeof bundleSize>;
+};
+
+function table(r: Results) {
   const ok = (pass: boolean) => (pass ? "✅" : "❌");
   const rows = [
-    ["Fan-out: cold profile ÷ one upstream round trip", `${r.fanout.ratio} (${r.fanout.cold_profile_ms} ms / ${LATENCY_MS} ms, ${r.fanout.sections} sections, ${r.fanout.max_concurrent_upstream_calls} upstream calls in flight at once)`, `≤ ${TARGETS.fanout}`, ok(r.fanout.cold_profile_ms <= TARGETS.fanout * LATENCY_MS)],
+    [
+      "Fan-out: cold profile ÷ cold single section (medians)",
+      `${r.fanout.ratio_to_single_section} (${r.fanout.cold_profile_ms} ms / ${r.fanout.cold_single_section_ms} ms, ${r.fanout.sections} sections, ${r.fanout.max_concurrent_upstream_calls} upstream calls in flight at once)`,
+      `≤ ${TARGETS.fanout}`,
+      ok(r.fanout.ratio_to_single_section <= TARGETS.fanout),
+    ],
+    ["(same run) cold profile ÷ one upstream round trip", `${r.fanout.ratio}`, "", ""],
+    [
+      "(same run) hand-made: the fan-out (child invocations). Cold profile with PROFILE_CHILD_INVOCATIONS=off ÷ on",
+      `${round(r.single_invocation.ms / r.fanout.cold_profile_ms)} (${r.single_invocation.ms} ms / ${r.fanout.cold_profile_ms} ms)`,
+      "> 1",
+      ok(r.single_invocation.ms > r.fanout.cold_profile_ms),
+    ],
     ["(same run) bare reference Worker, the same 24 calls at once, no limit or cache ÷ one round trip", `${r.floor.ratio} (${r.floor.ms} ms)`, "", ""],
     [
       "(same run) where the cold profile's time went, median ms: until its first upstream call arrived / its last / after the last answer left the upstream until the client had it all",
@@ -304,7 +356,7 @@ function table(r: Awaited<ReturnType<typeof measure>> & { floor: Awaited<ReturnT
     ["Coalescing: upstream calls for 50 concurrent identical cold requests", `${r.coalescing.upstream_calls}`, `${TARGETS.coalescedCalls}`, ok(r.coalescing.upstream_calls === TARGETS.coalescedCalls)],
     ["Hit throughput: cached section ÷ /health (req/s)", `${r.throughput.ratio} (${r.throughput.cached_section_rps} / ${r.throughput.health_rps}, concurrency ${CONCURRENCY})`, `≥ ${TARGETS.hitRatio}`, ok(r.throughput.ratio >= TARGETS.hitRatio)],
     ["Cached hit latency p50 / p99", `${r.hit_latency_ms.p50} ms / ${r.hit_latency_ms.p99} ms`, "", ""],
-    ["Bundle, minified / gzip", `${r.bundle.minified_kib} KiB / ${r.bundle.gzip_kib} KiB`, `≤ ${TARGETS.gzipKiB} KiB gzip`, ok(r.bundle.gzip_kib <= TARGETS.gzipKiB)],
+    ["Bundle, minified / gzip", `${r.bundle.minified_kib} KiB / ${r.bundle.gzip_kib} KiB`, `< ${TARGETS.gzipKiB} KiB gzip`, ok(r.bundle.gzip_kib < TARGETS.gzipKiB)],
   ];
   return ["| Measure | Result | Target | |", "| --- | --- | --- | --- |", ...rows.map((row) => `| ${row.join(" | ")} |`)].join("\n");
 }
@@ -315,10 +367,11 @@ async function main() {
     fake = await startUpstream(LATENCY_MS);
     const base = await startWorker(fake.port);
     const results = await measure(base);
+    const singleInvocation = await measureSingleInvocation();
     const floor = await measureFloor();
     await cleanup();
     const bundle = bundleSize();
-    const all = { measured_at: new Date().toISOString(), node: process.version, upstream_latency_ms: LATENCY_MS, ...results, floor, bundle };
+    const all = { measured_at: new Date().toISOString(), node: process.version, upstream_latency_ms: LATENCY_MS, ...results, single_invocation: singleInvocation, floor, bundle };
     mkdirSync(join(root, "bench", "results"), { recursive: true });
     writeFileSync(join(root, "bench", "results", "latest.json"), `${JSON.stringify(all, null, 2)}\n`);
     console.log(table(all));

@@ -16,7 +16,8 @@ import { BEARER_AUTH, createRouter, fillOperationIds } from "./lib/openapi";
 import { limitBody, requireJsonBody } from "./middleware/body";
 import { methodNotAllowedProblem, notFound, onError } from "./middleware/errors";
 import { observe } from "./middleware/observe";
-import { writeBackAfterResponse } from "./cache/write-back";
+import { services } from "./middleware/services";
+import { deferUntilDelivered } from "./runtime/deferred";
 import { rateLimitClients } from "./middleware/rate-limit";
 import { corsFromConfig, securityHeaders } from "./middleware/security";
 
@@ -34,7 +35,9 @@ export function createApp() {
   const app = createRouter();
 
   // Order matters: the request id and language exist before anything can fail,
-  // so every problem carries them; observe wraps everything it measures.
+  // so every problem carries them; the services before what uses them; observe
+  // wraps everything it measures, and its log line waits for whatever waits
+  // for the response's delivery (deferUntilDelivered).
   app.use(
     "*",
     requestId({ limitLength: 128 }),
@@ -42,9 +45,10 @@ export function createApp() {
       c.set("language", preferredLanguage(c.req.header("accept-language")));
       await next();
     },
+    services,
     timing({ autoEnd: true }),
     observe,
-    writeBackAfterResponse,
+    deferUntilDelivered,
     securityHeaders,
     corsFromConfig,
     limitBody,

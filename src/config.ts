@@ -27,6 +27,7 @@ const ConfigSchema = z
     LOGIN_MAX_FAILURES_PER_USERNAME: intVar(5, 1, 1_000),
     LOGIN_MAX_FAILURES_PER_CLIENT: intVar(30, 1, 10_000),
     LOGIN_FAILURE_WINDOW_SECONDS: intVar(900, 60, 86_400),
+    PROFILE_CHILD_INVOCATIONS: z.enum(["on", "off"]).default("on"),
     MAPLESTORY_API_KEY: z.string().min(1).optional(),
     JWT_SECRET: z.string().min(32, "must be at least 32 characters"),
     JWT_SECRET_PREVIOUS: z.string().min(32, "must be at least 32 characters").optional(),
@@ -49,6 +50,8 @@ export interface Config {
   tokens: { accessTtlSeconds: number; refreshTtlSeconds: number; jwtSecret: string; jwtSecretPrevious?: string };
   encryptionKey: string;
   loginThrottle: { perUsername: number; perClient: number; windowSeconds: number };
+  /** childInvocations false: a profile loads every section in its own invocation (src/features/characters/fanout). */
+  profile: { childInvocations: boolean };
 }
 
 /** Empty strings from `.dev.vars` or the dashboard mean "not set". */
@@ -103,6 +106,7 @@ export function getConfig(env: Bindings): Config {
       perClient: v.LOGIN_MAX_FAILURES_PER_CLIENT,
       windowSeconds: v.LOGIN_FAILURE_WINDOW_SECONDS,
     },
+    profile: { childInvocations: v.PROFILE_CHILD_INVOCATIONS === "on" },
   };
   cache.set(env, config);
   return config;

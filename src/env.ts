@@ -9,7 +9,12 @@ export interface Secrets {
   ENCRYPTION_KEY?: string;
 }
 
-export type Bindings = CloudflareBindings & Secrets;
+/** Development only (wrangler.toml's top level): the sample upstream Worker in dev/sample-upstream. */
+export interface DevBindings {
+  SAMPLE_UPSTREAM?: Fetcher;
+}
+
+export type Bindings = CloudflareBindings & Secrets & DevBindings;
 
 /** Per-request bookkeeping read by the request log, metrics and Server-Timing. */
 export interface RequestStats {
@@ -31,7 +36,6 @@ export interface AuthUser {
 
 export interface Variables extends RequestIdVariables, TimingVariables {
   language: Language;
-  stats: RequestStats;
   user?: AuthUser;
 }
 

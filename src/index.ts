@@ -1,9 +1,9 @@
 import { WorkerEntrypoint } from "cloudflare:workers";
 import { createApp } from "./app";
 import type { Bindings } from "./env";
+import { fillSectionsForParent, type ChildInput, type ChildOutput } from "./features/characters/fanout";
 import { runDailySnapshots } from "./jobs/daily-snapshots";
 import { pruneAuthData } from "./jobs/prune-auth";
-import { childApp } from "./features/characters/characters.fanout";
 
 const app = createApp();
 
@@ -17,11 +17,11 @@ export default {
 } satisfies ExportedHandler<Bindings>;
 
 /**
- * Child invocations of the profile fan-out (src/features/characters/characters.fanout.ts):
- * reached only through `ctx.exports.ProfileSections`, never from the internet.
+ * Child invocations of the profile fan-out (src/features/characters/fanout):
+ * reached only by this Worker's own RPC (`exports.ProfileSections`), never from the internet.
  */
 export class ProfileSections extends WorkerEntrypoint<Bindings> {
-  override async fetch(request: Request): Promise<Response> {
-    return childApp.fetch(request, this.env, this.ctx);
+  fillSections(input: ChildInput): Promise<ChildOutput> {
+    return fillSectionsForParent(this.env, this.ctx, input);
   }
 }

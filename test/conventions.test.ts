@@ -1,9 +1,10 @@
-import { env, exports } from "cloudflare:workers";
+import { createExecutionContext, waitOnExecutionContext } from "cloudflare:test";
+import { env } from "cloudflare:workers";
 import { z } from "@hono/zod-openapi";
 import { createRoute } from "@hono/zod-openapi";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { createApp } from "../src/app";
-import { afterResponseSettled } from "../src/middleware/after-response";
+import worker from "../src/index";
 import { call, expectProblem, jsonInit, runToCompletion } from "./helpers";
 
 /** An app with two extra routes: one that validates a JSON body, one that crashes. */
@@ -38,6 +39,20 @@ afterEach(() => vi.restoreAllMocks());
 describe("problem+json errors", () => {
   it("answers an unknown route with 404 NOT_FOUND", async () => {
     await expectProblem(await call("/v1/nothing-here"), 404, "NOT_FOUND");
+  });
+
+  it("answers an unknown character section without shadowing routes mounted later", async () => {
+    const app = createApp();
+    app.get("/v1/characters/:ocid/added-later", (c) => c.text("ok"));
+    const fetch = (path: string, init?: RequestInit) => runToCompletion(app, new Request(`https://api.test${path}`, init), env);
+
+    expect(await (await fetch("/v1/characters/abc/added-later")).text()).toBe("ok");
+    const body = await expectProblem(await fetch("/v1/characters/abc/w%20ings"), 404, "NOT_FOUND");
+    expect(body.detail).toContain('There is no section "w ings"');
+    expect(body.valid_sections).toContain("basic");
+    const post = await fetch("/v1/characters/abc/wings", { method: "POST" });
+    await expectProblem(post, 405, "METHOD_NOT_ALLOWED");
+    expect(post.headers.get("allow")).toBe("GET, HEAD");
   });
 
   it("answers a wrong method with 405 and an Allow header", async () => {
@@ -164,11 +179,12 @@ describe("headers on every response", () => {
   it("writes the log line after the answer has left, never before it", async () => {
     const logs = vi.spyOn(console, "log").mockImplementation(() => {});
     const requestLines = () => logs.mock.calls.map((args) => JSON.parse(String(args[0]))).filter((l) => l.event === "request");
-    const res = await exports.default.fetch(new Request("https://api.test/health", { headers: { "X-Request-Id": "log-after-1" } }));
+    const ctx = createExecutionContext();
+    const res = await worker.fetch(new Request("https://api.test/health", { headers: { "X-Request-Id": "log-after-1" } }), env, ctx);
     expect(res.status).toBe(200);
     expect(requestLines()).toHaveLength(0);
     await res.arrayBuffer();
-    await afterResponseSettled();
+    await waitOnExecutionContext(ctx);
     expect(requestLines()).toMatchObject([{ request_id: "log-after-1", status: 200 }]);
   });
 

@@ -1,5 +1,5 @@
 import { vi } from "vitest";
-import { sampleUpstreamFetch } from "../src/upstream/sample";
+import { sampleUpstreamFetch } from "../dev/sample-upstream";
 
 export interface UpstreamCall {
   path: string;

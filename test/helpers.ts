@@ -1,40 +1,31 @@
 import { createExecutionContext, waitOnExecutionContext } from "cloudflare:test";
-import { exports } from "cloudflare:workers";
-import { storesSettled } from "../src/cache/write-back";
-import { afterResponseSettled } from "../src/middleware/after-response";
+import { env } from "cloudflare:workers";
+import worker from "../src/index";
 import type { Bindings } from "../src/env";
 
 const BASE = "https://api.test";
 
 /**
- * Calls the Worker through its real entry point, as a client would: the body is
- * read to the end, and the cache stores it let go of are written (and its log
- * line written) before this returns, so the next call sees them.
- */
-export async function call(path: string, init: RequestInit = {}): Promise<Response> {
-  const res = await exports.default.fetch(new Request(`${BASE}${path}`, init));
-  const body = res.body === null ? null : await res.arrayBuffer();
-  await afterResponseSettled();
-  await storesSettled();
-  return new Response(body, res);
-}
-
-/**
  * Runs `app` on one request the way the runtime does: the response body is read
- * to the end (cache stores wait for that), then its background work finishes.
- * The answer comes back with its body buffered.
+ * to the end (deferred work waits for that), then everything it left to
+ * `waitUntil` (cache stores, the log line) finishes. The answer comes back with
+ * its body buffered, so the next call sees what this one stored.
  */
 export async function runToCompletion(
   app: { fetch(request: Request, env: Bindings, ctx: ExecutionContext): Response | Promise<Response> },
   request: Request,
-  env: Bindings,
+  bindings: Bindings = env,
 ): Promise<Response> {
   const ctx = createExecutionContext();
-  const res = await app.fetch(request, env, ctx);
+  const res = await app.fetch(request, bindings, ctx);
   const body = res.body === null ? null : await res.arrayBuffer();
   await waitOnExecutionContext(ctx);
-  await storesSettled();
   return new Response(body, res);
+}
+
+/** Calls the Worker's own fetch handler as a client would, to completion (runToCompletion). */
+export function call(path: string, init: RequestInit = {}): Promise<Response> {
+  return runToCompletion(worker, new Request(`${BASE}${path}`, init));
 }
 
 export function jsonInit(method: string, body: unknown, headers: Record<string, string> = {}): RequestInit {

@@ -2,7 +2,7 @@ import { createExecutionContext, waitOnExecutionContext } from "cloudflare:test"
 import { env } from "cloudflare:workers";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { createApp } from "../src/app";
-import { SAMPLE_CHARACTERS } from "../src/upstream/sample";
+import { SAMPLE_CHARACTERS } from "../dev/sample-upstream";
 import { fakeUpstream, nexonError } from "./fake-upstream";
 import { runToCompletion } from "./helpers";
 

@@ -3,7 +3,7 @@ import { afterEach, describe, expect, it, vi } from "vitest";
 import type { Bindings } from "../src/env";
 import { callFromNewClient, signIn, signedInUser } from "../src/features/auth/auth.test-helpers";
 import { getAs, newSampleKey, putKey } from "../src/features/me/me.test-helpers";
-import { SAMPLE_CHARACTERS } from "../src/upstream/sample";
+import { SAMPLE_CHARACTERS } from "../dev/sample-upstream";
 import { fakeUpstream, nexonError } from "./fake-upstream";
 import { jsonInit } from "./helpers";
 

@@ -1,7 +1,7 @@
 import { env } from "cloudflare:workers";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { createApp } from "../src/app";
-import { SAMPLE_CHARACTERS, sampleUpstreamFetch } from "../src/upstream/sample";
+import { SAMPLE_CHARACTERS, sampleUpstreamFetch } from "../dev/sample-upstream";
 import { fakeUpstream, nexonError, nexonJson } from "./fake-upstream";
 import { expectProblem, runToCompletion } from "./helpers";
 

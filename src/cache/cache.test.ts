@@ -1,12 +1,14 @@
+import { createExecutionContext, waitOnExecutionContext } from "cloudflare:test";
 import { env, exports } from "cloudflare:workers";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { fakeUpstream, nexonError, nexonJson } from "../../test/fake-upstream";
 import { call, expectProblem } from "../../test/helpers";
 import { signedInUser } from "../features/auth/auth.test-helpers";
 import { endpoint } from "../upstream/endpoints";
-import { SAMPLE_CHARACTERS, sampleUpstreamFetch } from "../upstream/sample";
-import { heldFills, joinedCount, shareFill } from "./coalesce";
-import { storesSettled } from "./write-back";
+import { SAMPLE_CHARACTERS, sampleUpstreamFetch } from "../../dev/sample-upstream";
+import worker from "../index";
+import { shareFill } from "./coalesce";
+import { isolateState } from "./isolate-state";
 import { cacheKeyFor } from "./keys";
 
 const hero = SAMPLE_CHARACTERS[0]!;
@@ -203,12 +205,13 @@ describe("what is stored, and when", () => {
   it("sends and stores the upstream's bytes as they came (no byte-order mark), once the response has been read", async () => {
     const { pretty } = prettyUpstream();
     const key = basicKey();
-    const res = await exports.default.fetch(new Request(`https://api.test${BASIC}`));
-    await storesSettled();
+    const ctx = createExecutionContext();
+    const res = await worker.fetch(new Request(`https://api.test${BASIC}`), env, ctx);
+    await scheduler.wait(50);
     // Nobody has read the answer yet: nothing is stored.
     expect(await env.CACHE.get(key.kv)).toBeNull();
     expect(await res.text()).toBe(pretty);
-    await storesSettled();
+    await waitOnExecutionContext(ctx);
     expect(await env.CACHE.get(key.kv)).toBe(pretty);
     expect(await (await caches.default.match(key.url))?.text()).toBe(pretty);
     const hit = await call(BASIC);
@@ -218,9 +221,11 @@ describe("what is stored, and when", () => {
 
   it("stores at once after a HEAD request, whose body nobody reads", async () => {
     prettyUpstream();
-    const res = await exports.default.fetch(new Request(`https://api.test${BASIC}`, { method: "HEAD" }));
+    const ctx = createExecutionContext();
+    const res = await worker.fetch(new Request(`https://api.test${BASIC}`, { method: "HEAD" }), env, ctx);
     expect(res.status).toBe(200);
-    await storesSettled();
+    // Well before the 5 s cap on waiting for a body that never comes.
+    await Promise.race([waitOnExecutionContext(ctx), scheduler.wait(2_000)]);
     expect(await env.CACHE.get(basicKey().kv)).not.toBeNull();
   });
 
@@ -245,10 +250,16 @@ describe("coalescing", () => {
     return { ...fake, open };
   }
 
+  /** Once the first call has reached the upstream, gives the other requests time to join it. */
+  async function joined(calls: unknown[]) {
+    await vi.waitFor(() => expect(calls).toHaveLength(1));
+    await scheduler.wait(100);
+  }
+
   it("makes one upstream call for 50 concurrent identical misses", async () => {
     const { calls, open } = heldUpstream();
     const responses = Array.from({ length: 50 }, () => call(BASIC));
-    await vi.waitFor(() => expect(joinedCount(basicKey().kv)).toBe(49));
+    await joined(calls);
     open();
     const answers = await Promise.all(responses);
     expect(calls).toHaveLength(1);
@@ -259,11 +270,13 @@ describe("coalescing", () => {
 
   it("lets a joiner give up with a timeout, not hang, when the shared call never settles", async () => {
     vi.useFakeTimers();
-    void shareFill("never-settles", () => new Promise<never>(() => {}));
-    const joiner = shareFill("never-settles", () => Promise.reject(new Error("must join, not call")));
+    const background = () => {};
+    void shareFill("never-settles", () => new Promise<never>(() => {}), background);
+    let settled = false;
+    const joiner = shareFill("never-settles", () => Promise.reject(new Error("must join, not call")), background).finally(() => (settled = true));
     const outcome = expect(joiner).rejects.toMatchObject({ code: "UPSTREAM_TIMEOUT" });
     await vi.advanceTimersByTimeAsync(60_000);
-    expect(joinedCount("never-settles")).toBe(1);
+    expect(settled).toBe(false);
     await vi.advanceTimersByTimeAsync(5_000);
     await outcome;
   });
@@ -272,18 +285,34 @@ describe("coalescing", () => {
     vi.useFakeTimers({ toFake: ["Date"] });
     vi.setSystemTime(T0);
     const keys = Array.from({ length: 20 }, (_, i) => `answered-${i}`);
-    for (const key of keys) await shareFill(key, () => Promise.resolve({ value: new Uint8Array(300_000) }));
-    expect(heldFills()).toBe(keys.length);
+    for (const key of keys) await shareFill(key, () => Promise.resolve(new Uint8Array(300_000)), () => {});
+    expect(isolateState.fills.size).toBe(keys.length);
     vi.setSystemTime(T0 + 6_000);
-    await shareFill("after-a-while", () => Promise.resolve({ value: 1 }));
+    await shareFill("after-a-while", () => Promise.resolve(1), () => {});
     // The old answers are gone, though none of their keys was asked again.
-    expect(heldFills()).toBe(1);
+    expect(isolateState.fills.size).toBe(1);
+  });
+
+  it("shares only fills that outlive the request that started them", async () => {
+    // An unknown character's progress: its stat call fails at once, so the 404 goes out
+    // while its basic call (slower) is still under way. A later request for that basic
+    // answer joins the call, which must still settle once the first request has ended.
+    const unknown = "0".repeat(32);
+    const day = "2025-03-03";
+    fakeUpstream(async (c) => {
+      if (c.path === "character/basic") await scheduler.wait(300);
+      return nexonError("OPENAPI00003");
+    });
+    const progress = await exports.default.fetch(`https://api.test/v1/characters/${unknown}/progress?from=${day}&to=${day}`);
+    await expectProblem(progress, 404, "CHARACTER_NOT_FOUND");
+    const basic = await exports.default.fetch(`https://api.test/v1/characters/${unknown}/basic?date=${day}`);
+    await expectProblem(basic, 404, "CHARACTER_NOT_FOUND");
   });
 
   it("shares the failure too", async () => {
     const { calls, open } = heldUpstream(() => nexonError("OPENAPI00010"));
     const responses = Array.from({ length: 50 }, () => call(BASIC));
-    await vi.waitFor(() => expect(joinedCount(basicKey().kv)).toBe(49));
+    await joined(calls);
     open();
     for (const res of await Promise.all(responses)) await expectProblem(res, 503, "UPSTREAM_MAINTENANCE");
     expect(calls).toHaveLength(1);
@@ -346,15 +375,12 @@ describe("?refresh=true", () => {
 
 describe("private data", () => {
   it("never reaches the shared tiers", async () => {
-    const { loadPublic } = await import("./load");
+    const { services } = await import("../middleware/services");
     const { Hono } = await import("hono");
     const { calls } = fakeUpstream();
     const app = new Hono<import("../env").AppEnv>()
-      .use(async (c, next) => {
-        c.set("stats", { cacheMs: 0, upstreamMs: 0, upstreamCalls: 0 });
-        await next();
-      })
-      .get("/", async (c) => c.json((await loadPublic(c, { def: endpoint("account", "characters"), params: {} })).body));
+      .use(services)
+      .get("/", async (c) => c.json((await c.var.services.cache.load({ def: endpoint("account", "characters"), params: {} })).body));
     const res = await app.request("/", {}, env);
     expect(res.status).toBe(500);
     expect(calls).toHaveLength(0);

@@ -1,47 +1,38 @@
 import { ProblemError } from "../lib/problem";
+import type { Background } from "../runtime/background";
+import { isolateState, type SharedFill } from "./isolate-state";
 
 /**
  * Request coalescing: concurrent identical misses in one isolate share one
  * upstream call, and its failure. An answer stays joinable for a few seconds
  * (while it is being stored, and a little after), so a request racing the store
  * (one that just missed in the tiers) joins it instead of calling the upstream again.
+ *
+ * A fill outlives the request that started it: it is handed to that request's
+ * `waitUntil`, so a joiner never waits on work the runtime has cancelled.
  */
-
-export interface Fill<T> {
-  value: T;
-}
 
 /** How long an answer stays joinable: far below any freshness (10 minutes and up). */
 const JOINABLE_MS = 5_000;
 
-interface Pending {
-  promise: Promise<unknown>;
-  /** The upstream has answered (joining costs no wait). */
-  answered: boolean;
-  /** When the upstream answered. */
-  answeredAt?: number;
-  /** Callers that joined instead of starting their own call. */
-  joined: number;
-}
-
-export interface Joined<T> {
-  value: Promise<T>;
-  /** Whether the shared call had already answered (the joiner did not wait for the upstream). */
-  answered: boolean;
-}
-
-const pending = new Map<string, Pending>();
-
 /** Longer than any upstream call may take (NEXON_DEADLINE_MS is at most 60 s). */
 const MAX_JOIN_WAIT_MS = 65_000;
+
+export interface Shared<T> {
+  value: T;
+  /** This caller made the call (it stores the answer); false: it joined one. */
+  started: boolean;
+  /** The joined call had already answered (the caller did not wait for the upstream). */
+  answered: boolean;
+}
+
+const fills = isolateState.fills;
 
 /**
  * A joiner waits on a call another request made, with no I/O of its own in
  * flight; the Workers runtime may then take it for hung and cancel it ("code
- * had hung", seen in `npm run bench` when 50 identical requests met a slow
- * upstream). A timer of its own keeps it waiting visibly; it fires only if the
- * shared call never settles (its request was cancelled), and fails the joiner
- * with a timeout instead of leaving it hanging.
+ * had hung"). A timer of its own keeps it waiting visibly, and fails the joiner
+ * with a timeout if the shared call never settles.
  */
 function awaitShared<T>(shared: Promise<T>): Promise<T> {
   let timer: ReturnType<typeof setTimeout> | undefined;
@@ -51,82 +42,64 @@ function awaitShared<T>(shared: Promise<T>): Promise<T> {
   return Promise.race([shared, expiry]).finally(() => clearTimeout(timer));
 }
 
-/** What a joiner of `fill` awaits: the answer at once if it is in, else the shared call with a timer of the joiner's own. */
-const joinedValue = <T>(fill: Pending): Promise<T> => (fill.answered ? (fill.promise as Promise<T>) : awaitShared(fill.promise as Promise<T>));
+const expired = (fill: SharedFill, now: number) => fill.answeredAt !== undefined && Math.abs(now - fill.answeredAt) > JOINABLE_MS;
 
-const expired = (fill: Pending, now: number) => fill.answeredAt !== undefined && Math.abs(now - fill.answeredAt) > JOINABLE_MS;
-
-function current(key: string): Pending | undefined {
-  const fill = pending.get(key);
+function current(key: string): SharedFill | undefined {
+  const fill = fills.get(key);
   if (fill && expired(fill, Date.now())) {
-    pending.delete(key);
+    fills.delete(key);
     return undefined;
   }
   return fill;
 }
 
 /**
- * Lets go of answers no longer joinable, oldest first, before each new fill.
- * An answered fill holds its bytes (a profile's: 300 KB), and an isolate that
- * only ever sees new keys would otherwise keep them all until the next time the
- * same key is asked. Entries are in insertion order, so the sweep stops at the
- * first one still joinable or still under way: the ones behind it are newer.
+ * Lets go of answers no longer joinable, oldest first (a Map keeps insertion
+ * order): an isolate that only sees new keys would otherwise hold every answer.
  */
 function forgetExpired(now: number): void {
-  for (const [key, fill] of pending) {
+  for (const [key, fill] of fills) {
     if (!expired(fill, now)) return;
-    pending.delete(key);
+    fills.delete(key);
   }
 }
 
-/** The fill under way (or just answered) for `key`, if any, joining it. */
-export function joinFill<T>(key: string): Joined<T> | undefined {
+async function join<T>(fill: SharedFill): Promise<Shared<T>> {
+  const answered = fill.answered;
+  const value = (await (answered ? fill.promise : awaitShared(fill.promise))) as T;
+  return { value, started: false, answered };
+}
+
+/** Joins the fill under way (or just answered) for `key`, if there is one. */
+export function joinFill<T>(key: string): Promise<Shared<T>> | undefined {
   const fill = current(key);
-  if (!fill) return undefined;
-  fill.joined += 1;
-  return { value: joinedValue<T>(fill), answered: fill.answered };
+  return fill ? join<T>(fill) : undefined;
 }
 
 /**
- * Joins the fill for `key`, or starts one with `run`. `fresh`: an answer that is
- * already in does not do (a refresh); only a call still under way is joined.
+ * Joins the fill for `key`, or starts one with `run`, kept alive by `background`.
+ * `fresh`: an answer already in does not do (a refresh); only a call under way is joined.
  */
-export function shareFill<T>(key: string, run: () => Promise<Fill<T>>, { fresh = false } = {}): Promise<T> {
+export function shareFill<T>(key: string, run: () => Promise<T>, background: Background, { fresh = false } = {}): Promise<Shared<T>> {
   const existing = current(key);
-  if (existing && !(fresh && existing.answered)) {
-    existing.joined += 1;
-    return joinedValue<T>(existing);
-  }
+  if (existing && !(fresh && existing.answered)) return join<T>(existing);
   forgetExpired(Date.now());
-  const promise: Promise<T> = run().then(
-    ({ value }) => {
-      entry.answered = true;
-      entry.answeredAt = Date.now();
+  const fill: SharedFill = { promise: Promise.resolve(), answered: false };
+  const promise = run().then(
+    (value) => {
+      fill.answered = true;
+      fill.answeredAt = Date.now();
       return value;
     },
     (err: unknown) => {
-      if (pending.get(key) === entry) pending.delete(key);
+      if (fills.get(key) === fill) fills.delete(key);
       throw err;
     },
   );
-  const entry: Pending = { promise, answered: false, joined: 0 };
-  pending.set(key, entry);
+  fill.promise = promise;
+  fills.set(key, fill);
   // Every caller handles the rejection; this keeps an unjoined failure from being "unhandled".
-  promise.catch(() => {});
-  return promise;
-}
-
-/** Tests: how many callers are waiting on the fill for `key` besides the one that started it. */
-export function joinedCount(key: string): number {
-  return pending.get(key)?.joined ?? 0;
-}
-
-/** Tests: how many fills this isolate holds, under way or answered. */
-export function heldFills(): number {
-  return pending.size;
-}
-
-/** Tests only. */
-export function resetFills(): void {
-  pending.clear();
+  const settled = promise.catch(() => {});
+  background(settled);
+  return promise.then((value) => ({ value, started: true, answered: false }));
 }

@@ -1,37 +1,6 @@
 import type { CachePolicy } from "./policy";
 
 /**
- * JSON exactly as it is sent: bytes (the upstream's own, verbatim) everywhere
- * but where a tier only hands out text (KV's bulk read). Never re-serialised on
- * the way through: a cold profile moves 300 KB of mostly Korean text, and each
- * decode/parse/stringify/encode round of it costs milliseconds.
- */
-export type Payload = string | Uint8Array<ArrayBuffer>;
-
-const utf8 = new TextEncoder();
-const utf8Text = new TextDecoder();
-
-export function payloadBytes(payload: Payload): Uint8Array<ArrayBuffer> {
-  return typeof payload === "string" ? (utf8.encode(payload) as Uint8Array<ArrayBuffer>) : payload;
-}
-
-export function payloadText(payload: Payload): string {
-  return typeof payload === "string" ? payload : utf8Text.decode(payload);
-}
-
-/** One buffer of the parts, in order (strings encoded as UTF-8). */
-export function concatPayloads(parts: readonly Payload[]): Uint8Array<ArrayBuffer> {
-  const chunks = parts.map(payloadBytes);
-  const out = new Uint8Array(chunks.reduce((sum, chunk) => sum + chunk.length, 0));
-  let at = 0;
-  for (const chunk of chunks) {
-    out.set(chunk, at);
-    at += chunk.length;
-  }
-  return out;
-}
-
-/**
  * What is kept beside a cached body (KV metadata; a Cache API header), so a hit
  * needs neither JSON parsing nor validation. Times are epoch milliseconds.
  */
@@ -45,18 +14,17 @@ export interface EntryMeta {
   error_until: number;
   /**
    * Always present in a stored copy; a fill's is computed on first need
-   * (entryEtag): when it is sent alone or stored. A cold profile sends 24
-   * fresh sections under one ETag of its own, so their 24 digests wait until
-   * after its answer.
+   * (entryEtag): when it is sent alone or stored. A cold profile sends its
+   * sections under one ETag of its own, so theirs wait until after its answer.
    */
   etag?: string;
   /** The upstream's "no data" answer (every field null or []). */
   empty: boolean;
 }
 
-/** A cached answer: the exact bytes we send, and its metadata. */
+/** A cached answer: the JSON text we send, exactly as the upstream sent it (never re-serialised), and its metadata. */
 export interface CacheEntry {
-  payload: Payload;
+  payload: string;
   meta: EntryMeta;
 }
 
@@ -64,9 +32,9 @@ export type Freshness = "fresh" | "stale" | "stale-if-error" | "expired";
 
 const toBase64Url = (bytes: Uint8Array) => btoa(String.fromCharCode(...bytes)).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
 
-/** A strong ETag of the bytes (128 bits of SHA-256). */
-export async function etagOf(payload: Payload): Promise<string> {
-  const digest = await crypto.subtle.digest("SHA-256", payloadBytes(payload));
+/** A strong ETag of the text's UTF-8 bytes (128 bits of SHA-256). */
+export async function etagOf(payload: string): Promise<string> {
+  const digest = await crypto.subtle.digest("SHA-256", new TextEncoder().encode(payload));
   return `"${toBase64Url(new Uint8Array(digest).slice(0, 16))}"`;
 }
 
@@ -85,11 +53,11 @@ export function entryEtag(entry: CacheEntry): Promise<string> {
   return underWay;
 }
 
-/** `bytes`: the upstream's answer as received (it was checked); `empty`: it says "no data". The ETag waits for entryEtag. */
-export function createEntry(bytes: Uint8Array<ArrayBuffer>, empty: boolean, policy: CachePolicy, now: number): CacheEntry {
+/** `text`: the upstream's answer as received (it was checked); `empty`: it says "no data". The ETag waits for entryEtag. */
+export function createEntry(text: string, empty: boolean, policy: CachePolicy, now: number): CacheEntry {
   const freshUntil = now + policy.freshSeconds * 1000;
   return {
-    payload: bytes,
+    payload: text,
     meta: {
       fetched_at: now,
       fresh_until: freshUntil,

@@ -1,16 +1,8 @@
-import { formQuery } from "../lib/query-params";
-import { queryPairs, type UpstreamParams } from "../upstream/client";
+import { upstreamQuery, type UpstreamParams } from "../upstream/client";
 import type { EndpointDef } from "../upstream/endpoints";
 
 /** Bump when the stored format changes: old entries are then simply never read again. */
 const KEY_VERSION = "v1";
-
-let generation = 0;
-
-/** Tests only: every key from now on is new, so each test starts with empty tiers. */
-export function nextKeyGeneration(): void {
-  generation += 1;
-}
 
 export interface CacheKey {
   /** KV key (global tier). */
@@ -25,8 +17,7 @@ export interface CacheKey {
  * asked is ever part of it: only public endpoints reach the shared tiers.
  */
 export function cacheKeyFor(origin: string, source: string, def: EndpointDef, params: UpstreamParams, date: string | undefined): CacheKey {
-  const query = formQuery(queryPairs(def, params, date, Object.keys(params).sort()));
-  const version = generation === 0 ? KEY_VERSION : `${KEY_VERSION}.t${generation}`;
-  const path = `${version}/${encodeURIComponent(source)}/${def.path}?${query}`;
+  const query = upstreamQuery(def, params, date, Object.keys(params).sort()).toString();
+  const path = `${KEY_VERSION}/${encodeURIComponent(source)}/${def.path}?${query}`;
   return { kv: path, url: `${origin}/__cache/${path}` };
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it, vi } from "vitest";
 import { ENDPOINTS, endpoint } from "../upstream/endpoints";
-import { createEntry, entryEtag, freshnessOf, payloadBytes, retentionSeconds } from "./entry";
+import { createEntry, entryEtag, freshnessOf, retentionSeconds } from "./entry";
 import { cacheKeyFor } from "./keys";
 import { cachePolicyFor, isStorable, LATEST_POLICY, PAST_DAY_POLICY, type CachePolicy } from "./policy";
 
@@ -52,7 +52,7 @@ describe("cachePolicyFor", () => {
 
 describe("cache entries", () => {
   const entryOf = (body: Record<string, unknown>, policy: CachePolicy) =>
-    createEntry(payloadBytes(JSON.stringify(body)), false, policy, NOON_KST);
+    createEntry(JSON.stringify(body), false, policy, NOON_KST);
 
   it("move from fresh to stale to stale-if-error to expired", async () => {
     const entry = entryOf({ date: null, character_name: "x" }, LATEST_POLICY.section);
@@ -68,7 +68,7 @@ describe("cache entries", () => {
   });
 
   it("carry the upstream's bytes as they came, an ETag of them (computed once, on first need) and the empty flag", async () => {
-    const upstreamBytes = payloadBytes('{ "date": null,\n  "popularity": null }');
+    const upstreamBytes = '{ "date": null,\n  "popularity": null }';
     const a = createEntry(upstreamBytes, true, PAST_DAY_POLICY, NOON_KST);
     const b = entryOf({ date: null, popularity: 12 }, PAST_DAY_POLICY);
     expect(a.payload).toBe(upstreamBytes);

@@ -1,11 +1,13 @@
 import { env } from "cloudflare:workers";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { fakeUpstream } from "../../test/fake-upstream";
-import { call, expectProblem, jsonInit } from "../../test/helpers";
+import { call, expectProblem, jsonInit, runToCompletion } from "../../test/helpers";
+import worker from "../index";
 import { SECTIONS } from "../upstream/endpoints";
-import { SAMPLE_CHARACTERS } from "../upstream/sample";
-import { planGroups } from "../features/characters/characters.fanout";
-import { MAX_OPEN_SUBREQUESTS, observeSubrequests, type SubrequestLimiter } from "./subrequests";
+import { SAMPLE_CHARACTERS } from "../../dev/sample-upstream";
+import { planFanout } from "../features/characters/fanout/plan";
+import { ProfileSections } from "../index";
+import { MAX_OPEN_SUBREQUESTS, SubrequestLimiter } from "../runtime/subrequests";
 
 const hero = SAMPLE_CHARACTERS[0]!;
 const PROFILE = `/v1/characters/${hero.ocid}`;
@@ -15,8 +17,20 @@ const T0 = Date.parse("2026-03-10T12:00:00+09:00");
 afterEach(() => {
   vi.restoreAllMocks();
   vi.useRealTimers();
-  observeSubrequests(undefined);
 });
+
+/** The most subrequests each invocation (each limiter) had open at once. */
+function watchLimiters(): Map<SubrequestLimiter, number> {
+  const peaks = new Map<SubrequestLimiter, number>();
+  const run = SubrequestLimiter.prototype.run;
+  vi.spyOn(SubrequestLimiter.prototype, "run").mockImplementation(function <T>(this: SubrequestLimiter, task: () => Promise<T>) {
+    const running = run.call(this, task) as Promise<T>;
+    // A free slot is taken at once; a queued task inherits a released slot, so `inFlight` never grows for it.
+    peaks.set(this, Math.max(peaks.get(this) ?? 0, this.inFlight));
+    return running;
+  });
+  return peaks;
+}
 
 describe("the profile aggregate and the per-section cache", () => {
   it("costs no upstream call when every section is warm, and says HIT", async () => {
@@ -96,8 +110,7 @@ describe("the six-subrequest limit", () => {
   it("never lets an invocation open a 7th subrequest, yet loads a cold profile in one round trip", async () => {
     const expected = DEFAULT_SECTIONS.length;
     expect(expected).toBeGreaterThan(MAX_OPEN_SUBREQUESTS);
-    const peaks = new Map<SubrequestLimiter, number>();
-    observeSubrequests((limiter) => peaks.set(limiter, Math.max(peaks.get(limiter) ?? 0, limiter.inFlight)));
+    const peaks = watchLimiters();
 
     let inFlight = 0;
     let maxInFlight = 0;
@@ -115,15 +128,18 @@ describe("the six-subrequest limit", () => {
     expect(res.status).toBe(200);
     expect(calls).toHaveLength(expected);
     expect(maxInFlight).toBe(expected);
-    // The parent loads one group of six sections itself, and one child each of the others.
-    expect(peaks.size).toBe(Math.ceil(expected / MAX_OPEN_SUBREQUESTS));
+    // The parent, and one child per planned group.
+    const plan = planFanout(DEFAULT_SECTIONS.map((def) => ({ key: def.name, def })));
+    expect(peaks.size).toBe(1 + plan.children.length);
     for (const peak of peaks.values()) expect(peak).toBeLessThanOrEqual(MAX_OPEN_SUBREQUESTS);
     expect(Math.max(...peaks.values())).toBe(MAX_OPEN_SUBREQUESTS);
   });
 
   it("plans the heaviest sections into the parent, every section in exactly one group of six or fewer", () => {
     const specs = DEFAULT_SECTIONS.map((def) => ({ key: def.name, def }));
-    const { here, children } = planGroups(specs);
+    const { here, children } = planFanout(specs);
+    // A call to a child holds one of the parent's six slots until it returns.
+    expect(here.length + children.length).toBeLessThanOrEqual(MAX_OPEN_SUBREQUESTS);
     expect(here.map((i) => specs[i]!.key)).toContain("item-equipment");
     const heaviestElsewhere = Math.max(...children.flat().map((i) => specs[i]!.def.typicalKiB ?? 0));
     for (const i of here) expect(specs[i]!.def.typicalKiB ?? 0).toBeGreaterThanOrEqual(heaviestElsewhere);
@@ -152,12 +168,25 @@ describe("the six-subrequest limit", () => {
   });
 });
 
+describe("with child invocations switched off (PROFILE_CHILD_INVOCATIONS=off)", () => {
+  it("loads every section in one invocation, never more than six at a time", async () => {
+    const peaks = watchLimiters();
+    const { calls } = fakeUpstream();
+    const res = await runToCompletion(worker, new Request(`https://api.test${PROFILE}`), { ...env, PROFILE_CHILD_INVOCATIONS: "off" });
+    expect(res.status).toBe(200);
+    const body = (await res.json()) as { sections: Record<string, unknown> };
+    expect(Object.keys(body.sections)).toEqual(DEFAULT_SECTIONS.map((s) => s.name));
+    expect(calls).toHaveLength(DEFAULT_SECTIONS.length);
+    expect([...peaks.values()]).toEqual([MAX_OPEN_SUBREQUESTS]);
+  });
+});
+
 describe("a child invocation that fails", () => {
   it("costs nothing but time: the parent loads that child's sections itself, and the profile is whole", async () => {
     const { calls } = fakeUpstream();
     const warned = vi.spyOn(console, "warn");
-    // The first child to read its input fails (children read it after answering with their headers).
-    vi.spyOn(Request.prototype, "text").mockRejectedValueOnce(new Error("child input unreadable"));
+    // The first child invocation fails outright.
+    vi.spyOn(ProfileSections.prototype, "fillSections").mockRejectedValueOnce(new Error("child failed"));
     const res = await call(PROFILE);
     expect(res.status).toBe(200);
     const body = (await res.json()) as { sections: Record<string, unknown>; errors: Record<string, unknown> };

@@ -1,11 +1,10 @@
 import type { Context } from "hono";
-import type { AppEnv } from "../env";
-import { etagOf, type Payload } from "./entry";
-import type { CacheFacts } from "./load";
+import { etagOf } from "./entry";
+import type { CacheFacts } from "./public-cache";
 
 /** An answer ready to send: its bytes, its ETag (none: not worth revalidating; it may still be computing) and its cache facts. */
 export interface Sendable extends CacheFacts {
-  readonly payload: Payload;
+  readonly payload: string;
   readonly etag?: string | Promise<string>;
 }
 
@@ -26,8 +25,8 @@ export function cacheControl(facts: CacheFacts): string {
 }
 
 /** Cache-Control, Age and X-Cache for a cacheable answer. */
-export function setCacheHeaders(c: Context<AppEnv>, facts: CacheFacts): void {
-  c.get("stats").cacheStatus = facts.cache;
+export function setCacheHeaders(c: Context, facts: CacheFacts): void {
+  c.var.stats.cacheStatus = facts.cache;
   c.header("X-Cache", facts.cache);
   c.header("Age", String(facts.ageSeconds));
   c.header("Cache-Control", cacheControl(facts));
@@ -45,7 +44,7 @@ export function etagMatches(ifNoneMatch: string | undefined, etag: string): bool
  * copy matches). Without `body` the cached bytes go out as they are; a handler
  * that reshapes the answer passes the body it sends instead.
  */
-export async function respondLoaded(c: Context<AppEnv>, loaded: Sendable, body?: unknown): Promise<Response> {
+export async function respondLoaded(c: Context, loaded: Sendable, body?: unknown): Promise<Response> {
   const payload = body === undefined ? loaded.payload : JSON.stringify(body);
   const etag = await (body === undefined ? loaded.etag : etagOf(payload));
   setCacheHeaders(c, loaded);

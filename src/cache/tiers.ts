@@ -1,11 +1,10 @@
-import type { Context } from "hono";
-import type { AppEnv } from "../env";
+import type { RequestStats } from "../env";
 import { describeError, log } from "../lib/logging";
-import { sleep } from "../lib/background";
-import { recordTime } from "../middleware/observe";
+import { sleep } from "../lib/sleep";
+import type { SubrequestLimiter } from "../runtime/subrequests";
 import { entryEtag, parseMeta, retentionSeconds, type CacheEntry, type EntryMeta } from "./entry";
+import { isolateState } from "./isolate-state";
 import type { CacheKey } from "./keys";
-import { subrequests } from "./subrequests";
 
 /**
  * The two storage tiers. The Cache API is per location and fastest, but a no-op
@@ -21,38 +20,53 @@ const KV_WRITE_SPACING_MS = 1000;
 
 export type Tier = "cache-api" | "kv";
 
-async function timed<T>(c: Context<AppEnv>, work: () => Promise<T>): Promise<T> {
+/** What the tiers use of the invocation: the KV namespace, its subrequest limiter, its stats. */
+export interface TierScope {
+  kv: KVNamespace;
+  subrequests: SubrequestLimiter;
+  stats: RequestStats;
+}
+
+async function timed<T>(scope: TierScope, work: () => Promise<T>): Promise<T> {
   const started = Date.now();
   try {
     return await work();
   } finally {
-    recordTime(c.get("stats"), "cache", Date.now() - started);
+    scope.stats.cacheMs += Date.now() - started;
   }
 }
 
-async function fromCacheApi(c: Context<AppEnv>, key: CacheKey): Promise<CacheEntry | null> {
-  const res = await subrequests(c).run(() => caches.default.match(key.url));
+function parseMetaHeader(value: string | null): EntryMeta | null {
+  try {
+    return parseMeta(JSON.parse(value ?? "null"));
+  } catch {
+    return null;
+  }
+}
+
+async function fromCacheApi(scope: TierScope, key: CacheKey): Promise<CacheEntry | null> {
+  const res = await scope.subrequests.run(() => caches.default.match(key.url));
   if (!res) return null;
-  const meta = parseMeta(JSON.parse(res.headers.get(META_HEADER) ?? "null"));
+  const meta = parseMetaHeader(res.headers.get(META_HEADER));
   if (!meta) {
     await res.body?.cancel();
     return null;
   }
-  return { payload: new Uint8Array(await res.arrayBuffer()), meta };
+  return { payload: await res.text(), meta };
 }
 
-async function fromKv(c: Context<AppEnv>, key: CacheKey): Promise<CacheEntry | null> {
-  const { value, metadata } = await subrequests(c).run(() => c.env.CACHE.getWithMetadata<EntryMeta>(key.kv, "arrayBuffer"));
+async function fromKv(scope: TierScope, key: CacheKey): Promise<CacheEntry | null> {
+  const { value, metadata } = await scope.subrequests.run(() => scope.kv.getWithMetadata<EntryMeta>(key.kv, "text"));
   const meta = parseMeta(metadata);
-  return value !== null && meta ? { payload: new Uint8Array(value), meta } : null;
+  return value !== null && meta ? { payload: value, meta } : null;
 }
 
 /** Cache API first, then KV (the caller refills the Cache API from a KV hit). */
-export async function readTiers(c: Context<AppEnv>, key: CacheKey): Promise<{ entry: CacheEntry; tier: Tier } | null> {
-  return timed(c, async () => {
-    const local = await fromCacheApi(c, key).catch((err: unknown) => tierFailed("cache-api", "read", err));
+export async function readTiers(scope: TierScope, key: CacheKey): Promise<{ entry: CacheEntry; tier: Tier } | null> {
+  return timed(scope, async () => {
+    const local = await fromCacheApi(scope, key).catch((err: unknown) => tierFailed("cache-api", "read", err));
     if (local) return { entry: local, tier: "cache-api" as const };
-    const global = await fromKv(c, key).catch((err: unknown) => tierFailed("kv", "read", err));
+    const global = await fromKv(scope, key).catch((err: unknown) => tierFailed("kv", "read", err));
     if (!global) return null;
     return { entry: global, tier: "kv" as const };
   });
@@ -66,17 +80,16 @@ const KV_BULK_MAX = 100;
  * the profile's sections. null for a key without a usable entry; the whole
  * answer null when KV fails (the caller then reads key by key).
  */
-export async function readKvMany(c: Context<AppEnv>, keys: readonly string[]): Promise<Map<string, CacheEntry | null> | null> {
-  return timed(c, async () => {
+export async function readKvMany(scope: TierScope, keys: readonly string[]): Promise<Map<string, CacheEntry | null> | null> {
+  return timed(scope, async () => {
     const found = new Map<string, CacheEntry | null>();
     try {
       for (let i = 0; i < keys.length; i += KV_BULK_MAX) {
         const batch = keys.slice(i, i + KV_BULK_MAX);
-        const read = await subrequests(c).run(() => c.env.CACHE.getWithMetadata<EntryMeta>(batch, "text"));
+        const read = await scope.subrequests.run(() => scope.kv.getWithMetadata<EntryMeta>(batch, "text"));
         for (const key of batch) {
           const hit = read.get(key);
           const meta = parseMeta(hit?.metadata);
-          // KV's bulk read hands out text only.
           found.set(key, hit && hit.value !== null && meta ? { payload: hit.value, meta } : null);
         }
       }
@@ -87,15 +100,7 @@ export async function readKvMany(c: Context<AppEnv>, keys: readonly string[]): P
   });
 }
 
-interface KvWriter {
-  /** The last write queued for the key: the next one runs after it. */
-  tail: Promise<void>;
-  /** When the last write started. */
-  startedAt: number;
-  queued: number;
-}
-
-const kvWriters = new Map<string, KvWriter>();
+const kvWriters = isolateState.kvWriters;
 
 /**
  * KV takes one write a second per key. Writes of one key run one after the other,
@@ -131,13 +136,13 @@ function queueKvWrite(key: string, write: () => Promise<unknown>): Promise<void>
 }
 
 /** Stores an entry in the given tiers; resolves when done, never rejects. */
-export async function writeTiers(c: Context<AppEnv>, key: CacheKey, entry: CacheEntry, tiers: readonly Tier[]): Promise<void> {
+export async function writeTiers(scope: TierScope, key: CacheKey, entry: CacheEntry, tiers: readonly Tier[]): Promise<void> {
   const now = Date.now();
   const retention = retentionSeconds(entry.meta, now);
   if (retention <= 0) return;
   // A stored copy carries its ETag: a hit never hashes.
   const etag = await entryEtag(entry);
-  const limiter = subrequests(c);
+  const limiter = scope.subrequests;
   const writes: Promise<unknown>[] = [];
   if (tiers.includes("cache-api")) {
     const response = new Response(entry.payload, {
@@ -152,7 +157,7 @@ export async function writeTiers(c: Context<AppEnv>, key: CacheKey, entry: Cache
   }
   if (tiers.includes("kv")) {
     const put = () =>
-      c.env.CACHE.put(key.kv, entry.payload, { metadata: entry.meta, expirationTtl: Math.max(KV_MIN_TTL_SECONDS, retention) });
+      scope.kv.put(key.kv, entry.payload, { metadata: entry.meta, expirationTtl: Math.max(KV_MIN_TTL_SECONDS, retention) });
     writes.push(queueKvWrite(key.kv, () => limiter.run(put)));
   }
   await Promise.all(writes);
@@ -161,9 +166,4 @@ export async function writeTiers(c: Context<AppEnv>, key: CacheKey, entry: Cache
 function tierFailed(tier: Tier, op: "read" | "write", err: unknown): null {
   log("warn", "cache_tier_failed", { tier, op, ...describeError(err) });
   return null;
-}
-
-/** Tests only: forget the per-key KV write times. */
-export function resetTierState(): void {
-  kvWriters.clear();
 }

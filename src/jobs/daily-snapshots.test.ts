@@ -3,7 +3,7 @@ import { env } from "cloudflare:workers";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { fakeUpstream, nexonError } from "../../test/fake-upstream";
 import worker from "../index";
-import { SAMPLE_CHARACTERS } from "../upstream/sample";
+import { SAMPLE_CHARACTERS } from "../../dev/sample-upstream";
 import { runDailySnapshots } from "./daily-snapshots";
 
 const [first, second, third] = SAMPLE_CHARACTERS;

@@ -2,10 +2,9 @@ import { getConfig } from "../config";
 import type { Bindings } from "../env";
 import { addDays } from "../lib/kst";
 import { describeError, log } from "../lib/logging";
-import { SubrequestLimiter } from "../cache/subrequests";
-import { createNexonClient } from "../upstream/context";
+import { SubrequestLimiter } from "../runtime/subrequests";
+import { createNexonClient } from "../upstream/connect";
 import { allowedDates } from "../upstream/dates";
-import { bodyOf } from "../upstream/client";
 import {
   BASIC,
   snapshotFromUpstream,
@@ -70,7 +69,7 @@ export async function runDailySnapshots(env: Bindings, options: SnapshotRunOptio
   const client = createNexonClient(env, { gate: (task) => limiter.run(task) });
   const load: SectionLoader = async (def, ocid, date) => {
     const answer = await client.fetchAnswer(def, { ocid }, { date });
-    return answer.empty ? null : bodyOf(answer);
+    return answer.empty ? null : answer.body;
   };
 
   const { tracked, pairs } = await missingPairs(env.DB, dates);

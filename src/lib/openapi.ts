@@ -1,5 +1,5 @@
-import { OpenAPIHono, z } from "@hono/zod-openapi";
-import type { Hook } from "@hono/zod-openapi";
+import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
+import type { Hook, RouteConfig } from "@hono/zod-openapi";
 import type { AppEnv } from "../env";
 import { PROBLEM_CODES, ProblemError, type FieldError, type ProblemCode } from "./problem";
 
@@ -33,17 +33,24 @@ const STATUS_DESCRIPTIONS: Record<number, string> = {
   504: "The upstream timed out",
 };
 
+/**
+ * A problem response as route types see it. Problems are thrown (ProblemError), never
+ * returned, so `content` is optional here: handlers then type-check whether they answer
+ * with `c.json` or with a plain Response (e.g. cached bytes from respondLoaded).
+ */
+type ProblemResponseConfig = { description: string; content?: { "application/problem+json": { schema: typeof ProblemSchema } } };
+
 /** OpenAPI `responses` entries for the problem+json errors a route can answer. */
-export function problemResponses(...statuses: number[]) {
-  return Object.fromEntries(
-    statuses.map((status) => [
-      status,
-      {
-        description: STATUS_DESCRIPTIONS[status] ?? "Error",
-        content: { "application/problem+json": { schema: ProblemSchema } },
-      },
-    ]),
-  );
+export function problemResponses<const S extends number>(...statuses: S[]): Record<S, ProblemResponseConfig> {
+  const entries = statuses.map((status) => [
+    status,
+    {
+      description: STATUS_DESCRIPTIONS[status] ?? "Error",
+      content: { "application/problem+json": { schema: ProblemSchema } },
+    },
+  ]);
+  // Object.fromEntries types its keys as string; they are exactly `statuses`.
+  return Object.fromEntries(entries) as Record<S, ProblemResponseConfig>;
 }
 
 /**
@@ -86,9 +93,17 @@ export function defaultOperationId(method: string, path: string): string {
 }
 
 /**
- * Gives every route declared without an operationId the default one: client
- * generators name their functions after it, and linters require it. Call once
- * every route is mounted; an explicit operationId always wins.
+ * createRoute that always names the operation: client generators name their
+ * functions after the operationId, and linters require one. An explicit
+ * operationId wins; otherwise it is defaultOperationId(method, path).
+ */
+export function defineRoute<P extends string, R extends Omit<RouteConfig, "path"> & { path: P }>(config: R) {
+  return createRoute({ ...config, operationId: config.operationId ?? defaultOperationId(config.method, config.path) });
+}
+
+/**
+ * @deprecated Every route now gets its operationId from defineRoute, so this
+ * finds nothing to fill. Delete it together with its call in app.ts.
  */
 export function fillOperationIds(router: AppRouter): void {
   for (const def of router.openAPIRegistry.definitions) {

@@ -1,6 +1,6 @@
 import { z } from "@hono/zod-openapi";
 import type { Context } from "hono";
-import { wholeNumberParam } from "./query-params";
+import { wholeNumberParam } from "./number-param";
 
 /**
  * Page-numbered lists of our own data (SPEC: Conventions → Pagination):

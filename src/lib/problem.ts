@@ -102,3 +102,17 @@ export function problemBody(err: ProblemError, language: "en" | "ko", requestId:
 export function invalidField(path: string, detail: Localized): ProblemError {
   return new ProblemError("VALIDATION_FAILED", { detail, errors: [{ path, message: detail.en }] });
 }
+
+/** A problem as plain data: what crosses an RPC boundary (a profile child's failed section). */
+export interface ProblemData {
+  code: ProblemCode;
+  status: number;
+  detail: Localized;
+  headers: Record<string, string>;
+  errors?: FieldError[];
+  extra?: Record<string, unknown>;
+}
+
+export const problemData = ({ code, status, detail, headers, errors, extra }: ProblemError): ProblemData => ({ code, status, detail, headers, errors, extra });
+
+export const problemFromData = (data: ProblemData): ProblemError => new ProblemError(data.code, data);

@@ -1,8 +1,10 @@
 import type { Context, ErrorHandler, NotFoundHandler } from "hono";
 import { HTTPException } from "hono/http-exception";
+import { tryDecodeURIComponent } from "hono/utils/url";
 import type { AppEnv } from "../env";
 import { describeError, log } from "../lib/logging";
 import { ProblemError, problemBody, type ProblemCode } from "../lib/problem";
+import { SECTION_NAMES } from "../upstream/endpoints";
 
 const HTTP_EXCEPTION_CODES: Record<number, ProblemCode> = {
   400: "VALIDATION_FAILED",
@@ -44,7 +46,32 @@ export function problemResponse(c: Context<AppEnv>, err: ProblemError): Response
 
 export const onError: ErrorHandler<AppEnv> = (err, c) => problemResponse(c, toProblem(err, c));
 
-export const notFound: NotFoundHandler<AppEnv> = (c) => problemResponse(c, new ProblemError("NOT_FOUND"));
+/** `/v1/characters/{ocid}/{section}` that no route answered: the section does not exist. */
+const CHARACTER_SECTION_PATH = /^\/v1\/characters\/[^/]+\/([^/]+)$/;
+
+/** 404 that lists the sections that exist. */
+function unknownSection(rawSection: string): ProblemError {
+  const section = tryDecodeURIComponent(rawSection).slice(0, 64);
+  return new ProblemError("NOT_FOUND", {
+    detail: {
+      en: `There is no section "${section}". Valid sections: ${SECTION_NAMES.join(", ")}.`,
+      ko: `"${section}" 섹션은 없습니다. 가능한 섹션: ${SECTION_NAMES.join(", ")}.`,
+    },
+    extra: { valid_sections: SECTION_NAMES },
+  });
+}
+
+/**
+ * What no route answered. Unknown character sections get a 404 naming the valid
+ * ones (405 for other methods, as on any section). Being the fallback, this never
+ * shadows a route, whenever that route is mounted.
+ */
+export const notFound: NotFoundHandler<AppEnv> = (c) => {
+  const section = CHARACTER_SECTION_PATH.exec(c.req.path)?.[1];
+  if (section === undefined) return problemResponse(c, new ProblemError("NOT_FOUND"));
+  if (c.req.method !== "GET" && c.req.method !== "HEAD") return methodNotAllowedProblem(c, ["GET", "HEAD"]);
+  return problemResponse(c, unknownSection(section));
+};
 
 export function methodNotAllowedProblem(c: Context<AppEnv>, methods: string[]): Response {
   return problemResponse(

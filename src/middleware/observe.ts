@@ -1,26 +1,18 @@
 import type { MiddlewareHandler } from "hono";
 import { routePath } from "hono/route";
 import { setMetric } from "hono/timing";
-import type { AppEnv, RequestStats } from "../env";
+import type { AppEnv } from "../env";
 import { log } from "../lib/logging";
-import { afterResponse } from "./after-response";
-
-/** Adds time spent in the cache or the upstream to this request's totals. */
-export function recordTime(stats: RequestStats, kind: "cache" | "upstream", ms: number): void {
-  if (kind === "cache") stats.cacheMs += ms;
-  else stats.upstreamMs += ms;
-}
 
 /**
- * Per request: sets up the stats the cache and upstream client add to, then
- * writes the Server-Timing metrics and, a moment after the answer has left (the
- * caller never waits for them: after-response.ts), the one structured log line
- * and one Analytics Engine data point.
+ * Per request: writes the Server-Timing metrics from the stats the cache and
+ * upstream client add to (`c.var.stats`, set by the services middleware) and,
+ * once the answer has been delivered (`c.var.deferred`), the one structured
+ * log line and one Analytics Engine data point.
  */
 export const observe: MiddlewareHandler<AppEnv> = async (c, next) => {
   const started = Date.now();
-  const stats: RequestStats = { cacheMs: 0, upstreamMs: 0, upstreamCalls: 0 };
-  c.set("stats", stats);
+  const stats = c.var.stats;
   try {
     await next();
   } finally {
@@ -46,7 +38,7 @@ export const observe: MiddlewareHandler<AppEnv> = async (c, next) => {
       blobs: [c.req.method, route, String(status), stats.cacheStatus ?? "NONE"],
       doubles: [status, durationMs, stats.upstreamCalls, stats.upstreamMs, stats.cacheMs],
     };
-    afterResponse(c, () => {
+    c.var.deferred.defer(() => {
       log(status >= 500 ? "error" : "info", "request", fields);
       try {
         c.env.METRICS?.writeDataPoint(dataPoint);

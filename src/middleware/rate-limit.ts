@@ -1,10 +1,9 @@
 import type { Context, MiddlewareHandler } from "hono";
 import { getConfig } from "../config";
 import type { AppEnv } from "../env";
+import { bearerOf } from "../lib/bearer";
 import { verifyAccessToken } from "../lib/crypto/jwt";
 import { clientIp, enforceRateLimit } from "../lib/rate-limit";
-
-const BEARER = /^Bearer +(\S+) *$/i;
 
 /**
  * The user id of a Bearer access token whose signature and claims verify, else
@@ -13,7 +12,7 @@ const BEARER = /^Bearer +(\S+) *$/i;
  * missing token simply counts against the client's IP.
  */
 async function signedInUserId(c: Context<AppEnv>): Promise<string | undefined> {
-  const token = BEARER.exec(c.req.header("authorization") ?? "")?.[1];
+  const { token } = bearerOf(c);
   if (!token) return undefined;
   try {
     return (await verifyAccessToken(getConfig(c.env).tokens, token)).sub;

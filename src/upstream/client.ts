@@ -1,7 +1,6 @@
+import { z } from "@hono/zod-openapi";
 import type { RequestStats } from "../env";
-import { outlineJson, type JsonOutline, type ValueKind } from "../lib/json-outline";
 import { describeError, log } from "../lib/logging";
-import { formQuery } from "../lib/query-params";
 import { ProblemError } from "../lib/problem";
 import { bodySchemaFor, type EndpointDef } from "./endpoints";
 import { mapUpstreamError, parseRetryAfter, type UpstreamFailure } from "./errors";
@@ -9,12 +8,10 @@ import { budgetFor, realSleep, type CallBudget, type Sleep } from "./rate-budget
 
 export type UpstreamBody = Record<string, unknown>;
 
-/**
- * A validated upstream answer: the exact bytes it came as (what the cache
- * stores and sends), checked but not parsed (src/lib/json-outline.ts says why).
- */
+/** A validated upstream answer: its JSON text exactly as received (what the cache stores and sends), and its parsed body. */
 export interface UpstreamAnswer {
-  bytes: Uint8Array<ArrayBuffer>;
+  text: string;
+  body: UpstreamBody;
   /** The upstream's "no data" answer (every field but `date` null or []; nexon-upstream.md §3). */
   empty: boolean;
 }
@@ -22,7 +19,7 @@ export type UpstreamParams = Record<string, string | undefined>;
 export type Fetcher = (request: Request) => Promise<Response>;
 
 export interface NexonClientOptions {
-  /** Host root, e.g. https://open.api.nexon.com (the sample upstream is just another fetcher). */
+  /** Host root, e.g. https://open.api.nexon.com. */
   baseUrl: string;
   /** Our service key, for public endpoints. */
   serviceKey: string;
@@ -50,12 +47,8 @@ export interface CallOptions {
 
 const API_PREFIX = "/maplestory/v1/";
 
+/** Bytes that are not UTF-8 are refused, never passed on with replacement characters. */
 const strictUtf8 = new TextDecoder("utf-8", { fatal: true, ignoreBOM: false });
-
-/** The decoder skipped a byte-order mark; the bytes passed on must not carry it either. */
-function withoutBom(bytes: Uint8Array<ArrayBuffer>): Uint8Array<ArrayBuffer> {
-  return bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? bytes.subarray(3) : bytes;
-}
 
 /** A short non-reversible fingerprint, so budgets and logs never hold a key. */
 export async function keyFingerprint(key: string): Promise<string> {
@@ -63,68 +56,45 @@ export async function keyFingerprint(key: string): Promise<string> {
   return [...new Uint8Array(digest).slice(0, 6)].map((b) => b.toString(16).padStart(2, "0")).join("");
 }
 
-/** Fingerprints of the keys this isolate has used, by key: a profile makes 24 calls with one key. Bounded. */
-const fingerprints = new Map<string, Promise<string>>();
-
-function fingerprintOf(key: string): Promise<string> {
-  let fingerprint = fingerprints.get(key);
-  if (!fingerprint) {
-    if (fingerprints.size >= 1000) fingerprints.clear();
-    fingerprint = keyFingerprint(key);
-    fingerprints.set(key, fingerprint);
-  }
-  return fingerprint;
+/** The JSON type a top-level field of this schema must have, when the schema says (nullable/optional unwrapped). */
+function jsonKindOf(schema: z.ZodType): string | undefined {
+  if (schema instanceof z.ZodNullable || schema instanceof z.ZodOptional) return jsonKindOf(schema.unwrap() as z.ZodType);
+  if (schema instanceof z.ZodString || schema instanceof z.ZodEnum) return "string";
+  if (schema instanceof z.ZodNumber) return "number";
+  if (schema instanceof z.ZodBoolean) return "boolean";
+  if (schema instanceof z.ZodArray) return "array";
+  if (schema instanceof z.ZodObject) return "object";
+  return undefined;
 }
 
-/** Coarse shape check: an object, its essential field present, each known field of the right kind. */
-export function isWellFormed(def: EndpointDef, outline: JsonOutline): boolean {
-  if (!outline.members) return false;
-  if (def.essential && !outline.members.has(def.essential)) return false;
-  const kinds = fieldKindsOf(def);
-  for (const [key, member] of outline.members) {
-    const kind = kinds.get(key);
-    if (member.kind !== "null" && kind !== undefined && member.kind !== kind) return false;
-  }
-  return true;
+const kindOfValue = (value: unknown) => (value === null ? "null" : Array.isArray(value) ? "array" : typeof value);
+
+/**
+ * A coarse shape check of an answer, from the endpoint's generated schema: an
+ * object, its essential field present, each known top-level field of the right
+ * JSON type or null. Deliberately not a full parse: NEXON adds and reshapes
+ * nested fields without notice, and a new nested field must not fail a section.
+ */
+function shallowSchemaOf(def: EndpointDef) {
+  const fields = Object.entries(bodySchemaFor(def).shape as Record<string, z.ZodType>).flatMap(([key, field]) => {
+    const kind = jsonKindOf(field);
+    return kind ? [[key, kind] as const] : [];
+  });
+  return z.record(z.string(), z.unknown()).superRefine((body, ctx) => {
+    if (def.essential && !(def.essential in body)) ctx.addIssue({ code: "custom", message: `missing ${def.essential}` });
+    for (const [key, kind] of fields) {
+      const value = body[key];
+      if (value !== undefined && value !== null && kindOfValue(value) !== kind) ctx.addIssue({ code: "custom", path: [key], message: `not ${kind}` });
+    }
+  });
 }
+
+const shallowSchemas = new Map<EndpointDef, ReturnType<typeof shallowSchemaOf>>();
+const shallowSchemaFor = (def: EndpointDef) => shallowSchemas.get(def) ?? shallowSchemas.set(def, shallowSchemaOf(def)).get(def)!;
 
 /** An empty snapshot (every field but `date` null or []) means "no data that day" (nexon-upstream.md §3). */
-export function isEmptyAnswer(outline: JsonOutline): boolean {
-  return [...(outline.members ?? [])].every(([key, member]) => key === "date" || member.kind === "null" || (member.kind === "array" && member.empty));
-}
-
-const parseBytes = (bytes: Uint8Array<ArrayBuffer>): unknown => JSON.parse(strictUtf8.decode(bytes));
-
-/** The parsed body of an answer (it was checked: it parses). */
-export function bodyOf(answer: UpstreamAnswer): UpstreamBody {
-  return parseBytes(answer.bytes) as UpstreamBody;
-}
-
-interface ZodDefLike {
-  type: string;
-  innerType?: { _zod: { def: ZodDefLike } };
-}
-
-/** The JSON kind a field of each zod type must have (types not listed are not checked). */
-const KIND_OF_ZOD_TYPE: Record<string, ValueKind> = { string: "string", enum: "string", number: "number", boolean: "boolean", array: "array", object: "object" };
-
-const fieldKinds = new WeakMap<EndpointDef, Map<string, ValueKind>>();
-
-/** Each known top-level field's JSON kind, read off the endpoint's schema once (every fill checks against it). */
-function fieldKindsOf(def: EndpointDef): Map<string, ValueKind> {
-  let kinds = fieldKinds.get(def);
-  if (!kinds) {
-    const shape = (bodySchemaFor(def) as unknown as { shape: Record<string, { _zod: { def: ZodDefLike } }> }).shape;
-    kinds = new Map();
-    for (const [key, field] of Object.entries(shape)) {
-      let d: ZodDefLike | undefined = field._zod.def;
-      while (d && (d.type === "nullable" || d.type === "optional")) d = d.innerType?._zod.def;
-      const kind = d && KIND_OF_ZOD_TYPE[d.type];
-      if (kind) kinds.set(key, kind);
-    }
-    fieldKinds.set(def, kinds);
-  }
-  return kinds;
+export function isEmptyAnswer(body: UpstreamBody): boolean {
+  return Object.entries(body).every(([key, value]) => key === "date" || value === null || (Array.isArray(value) && value.length === 0));
 }
 
 /**
@@ -132,27 +102,14 @@ function fieldKindsOf(def: EndpointDef): Map<string, ValueKind> {
  * (default: as given), then `date`. The upstream URL and the cache key both
  * come from it, so they never disagree about which params count.
  */
-export function queryPairs(def: EndpointDef, params: UpstreamParams, date: string | undefined, names = Object.keys(params)): [string, string][] {
-  const pairs: [string, string][] = [];
+export function upstreamQuery(def: EndpointDef, params: UpstreamParams, date: string | undefined, names = Object.keys(params)): URLSearchParams {
+  const query = new URLSearchParams();
   for (const name of names) {
     const value = params[name];
-    if (value !== undefined && name in def.params) pairs.push([name, value]);
+    if (value !== undefined && name in def.params) query.append(name, value);
   }
-  if (date !== undefined) pairs.push(["date", date]);
-  return pairs;
-}
-
-/** Upstream roots by base URL: a client is made per request, and a URL object costs a binding call. */
-const roots = new Map<string, string>();
-
-function rootOf(baseUrl: string): string {
-  let root = roots.get(baseUrl);
-  if (root === undefined) {
-    root = new URL(baseUrl).origin + API_PREFIX;
-    if (roots.size > 100) roots.clear();
-    roots.set(baseUrl, root);
-  }
-  return root;
+  if (date !== undefined) query.append("date", date);
+  return query;
 }
 
 /**
@@ -172,7 +129,7 @@ export class NexonClient {
   private readonly root: string;
 
   constructor(private readonly options: NexonClientOptions) {
-    this.root = rootOf(options.baseUrl);
+    this.root = new URL(API_PREFIX, options.baseUrl).href;
     this.timeoutMs = options.timeoutMs ?? 5_000;
     this.deadlineMs = options.deadlineMs ?? 12_000;
     this.maxRetries = options.maxRetries ?? 2;
@@ -181,14 +138,14 @@ export class NexonClient {
     this.random = options.random ?? Math.random;
   }
 
-  /** The upstream URL of `def` (a string built, not a URL object: a cold profile builds 24). */
+  /** The upstream URL of `def` with these parameters. */
   buildUrl(def: EndpointDef, params: UpstreamParams, date?: string): string {
-    const query = formQuery(queryPairs(def, params, date));
+    const query = upstreamQuery(def, params, date).toString();
     return query ? `${this.root}${def.path}?${query}` : `${this.root}${def.path}`;
   }
 
   async get(def: EndpointDef, params: UpstreamParams, options: CallOptions = {}): Promise<UpstreamBody> {
-    return bodyOf(await this.fetchAnswer(def, params, options));
+    return (await this.fetchAnswer(def, params, options)).body;
   }
 
   async fetchAnswer(def: EndpointDef, params: UpstreamParams, options: CallOptions = {}): Promise<UpstreamAnswer> {
@@ -196,7 +153,7 @@ export class NexonClient {
     const key = def.access === "private" ? options.userKey! : this.options.serviceKey;
     const url = this.buildUrl(def, params, options.date);
     const deadline = this.now() + this.deadlineMs;
-    const budget = (this.options.budget ?? ((fp: string) => budgetFor(fp, this.options.rps)))(await fingerprintOf(key));
+    const budget = (this.options.budget ?? ((fp: string) => budgetFor(fp, this.options.rps)))(await keyFingerprint(key));
 
     let failure: UpstreamFailure | undefined;
     for (let attempt = 0; attempt <= this.maxRetries; attempt++) {
@@ -237,11 +194,12 @@ export class NexonClient {
             signal,
           }),
         );
-        return { res, bytes: new Uint8Array(await res.arrayBuffer()) };
+        return { res, bytes: await res.arrayBuffer() };
       };
       const { res, bytes } = await (this.options.gate ? this.options.gate(run) : run());
+      const text = decodeJson(bytes);
       if (!res.ok) {
-        const name = upstreamErrorName(bytes);
+        const name = upstreamErrorName(text);
         const failure = mapUpstreamError(def, res.status, name, usingUserKey);
         failure.retryAfterSeconds = parseRetryAfter(res.headers.get("retry-after"), this.now());
         if (failure.problem.code === "MISCONFIGURED" || failure.problem.code === "INTERNAL" || name === "OPENAPI00012") {
@@ -249,17 +207,16 @@ export class NexonClient {
         }
         return failure;
       }
-      // Strict: bytes that are not UTF-8 JSON are never passed on as they are.
-      const outline = outlineJson(bytes);
-      if (!outline) {
+      if (!text) {
         log("warn", "upstream_unreadable", { path: def.path, status: res.status });
         return { problem: new ProblemError("UPSTREAM_BAD_RESPONSE"), retryable: true };
       }
-      if (!isWellFormed(def, outline)) {
+      const checked = shallowSchemaFor(def).safeParse(text.json);
+      if (!checked.success) {
         log("warn", "upstream_malformed", { path: def.path });
         return { problem: new ProblemError("UPSTREAM_BAD_RESPONSE"), retryable: false };
       }
-      return { bytes: withoutBom(bytes), empty: isEmptyAnswer(outline) };
+      return { text: text.text, body: checked.data, empty: isEmptyAnswer(checked.data) };
     } catch (err) {
       if (signal.aborted) return { problem: new ProblemError("UPSTREAM_TIMEOUT"), retryable: true };
       if (err instanceof ProblemError) return { problem: err, retryable: false };
@@ -271,12 +228,20 @@ export class NexonClient {
   }
 }
 
-/** `error.name` of an error answer (`{"error":{"name":"OPENAPI00004",…}}`), if it has one. */
-function upstreamErrorName(bytes: Uint8Array<ArrayBuffer>): string | undefined {
+/** The body as UTF-8 JSON (its text, a byte-order mark dropped, and its value), or undefined when it is not. */
+function decodeJson(bytes: ArrayBuffer): { text: string; json: unknown } | undefined {
   try {
-    const name = (parseBytes(bytes) as { error?: { name?: unknown } } | null)?.error?.name;
-    return typeof name === "string" ? name : undefined;
+    const text = strictUtf8.decode(bytes);
+    return { text, json: JSON.parse(text) };
   } catch {
     return undefined;
   }
+}
+
+const ErrorAnswer = z.object({ error: z.object({ name: z.string() }) });
+
+/** `error.name` of an error answer (`{"error":{"name":"OPENAPI00004",…}}`), if it has one. */
+function upstreamErrorName(decoded: { json: unknown } | undefined): string | undefined {
+  const name = ErrorAnswer.safeParse(decoded?.json);
+  return name.success ? name.data.error.name : undefined;
 }

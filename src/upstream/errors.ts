@@ -1,4 +1,4 @@
-import { ProblemError } from "../lib/problem";
+import { isProblem, ProblemError, type ProblemCode } from "../lib/problem";
 import type { EndpointDef } from "./endpoints";
 
 /** What we do with an upstream failure: the problem to answer with, and whether to try again. */
@@ -8,6 +8,18 @@ export interface UpstreamFailure {
   /** Seconds the upstream asked us to wait (Retry-After), if it said. */
   retryAfterSeconds?: number;
 }
+
+/** Problems that are the upstream's failure, not the caller's: a stale copy may stand in for them, and a profile whose sections all fail with a mix of them answers 502. */
+export const UPSTREAM_FAILURES: ReadonlySet<ProblemCode> = new Set<ProblemCode>([
+  "UPSTREAM_UNAVAILABLE",
+  "UPSTREAM_TIMEOUT",
+  "UPSTREAM_BAD_RESPONSE",
+  "UPSTREAM_RATE_LIMITED",
+  "UPSTREAM_MAINTENANCE",
+  "DATA_NOT_READY",
+]);
+
+export const isUpstreamFailure = (err: unknown): err is ProblemError => isProblem(err) && UPSTREAM_FAILURES.has(err.code);
 
 const notReady = () =>
   new ProblemError("DATA_NOT_READY", { headers: { "Retry-After": "600" } });

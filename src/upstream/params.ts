@@ -1,5 +1,5 @@
 import { z } from "@hono/zod-openapi";
-import { wholeNumberParam } from "../lib/query-params";
+import { wholeNumberParam } from "../lib/number-param";
 import { RANKING_CLASSES, SKILL_GRADES, WORLD_NAMES } from "./game-data";
 
 /** Parameter schemas shared by the endpoint table and our routes; messages say what is valid. */

@@ -1,4 +1,4 @@
-import { sleep } from "../lib/background";
+import { sleep } from "../lib/sleep";
 import { ProblemError } from "../lib/problem";
 
 export type Sleep = (ms: number) => Promise<void>;
@@ -37,15 +37,16 @@ export class CallBudget {
   }
 }
 
-const budgets = new Map<string, CallBudget>();
+/** This isolate's budgets, by key fingerprint and rate: they outlive every request. */
+export const callBudgets = new Map<string, CallBudget>();
 
 /** The isolate-wide budget for one key (identified by a fingerprint, never the key). */
 export function budgetFor(keyFingerprint: string, rps: number): CallBudget {
   const id = `${keyFingerprint}:${rps}`;
-  let budget = budgets.get(id);
+  let budget = callBudgets.get(id);
   if (!budget) {
     budget = new CallBudget(rps);
-    budgets.set(id, budget);
+    callBudgets.set(id, budget);
   }
   return budget;
 }

@@ -14,7 +14,7 @@ import { chromium } from "playwright-core";
 import { root, runWrangler, startWrangler } from "../../scripts/wrangler-cli.mjs";
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
-/** A name the built-in sample upstream knows (src/upstream/sample, SAMPLE_CHARACTERS). */
+/** A name the built-in sample upstream knows (dev/sample-upstream, SAMPLE_CHARACTERS). */
 const SAMPLE_NAME = "메이플소녀";
 const OPERATIONS = ["/health", "/v1/characters/lookup"];
 /**
@@ -136,10 +136,12 @@ async function main() {
     const base = `http://127.0.0.1:${port}`;
     step(`starting wrangler dev on ${base}`);
     // Every setting on the command line, and an empty env file so that a developer's
-    // .dev.vars (perhaps pointing at the real NEXON API) is never read.
+    // .dev.vars (perhaps pointing at the real NEXON API) is never read. The second
+    // config starts the sample upstream Worker, bound to ours as SAMPLE_UPSTREAM.
     wrangler = startWrangler(
       [
-        "dev", "--ip", "127.0.0.1", "--port", String(port), "--persist-to", persistTo,
+        "dev", "-c", "wrangler.toml", "-c", "dev/sample-upstream/wrangler.toml",
+        "--ip", "127.0.0.1", "--port", String(port), "--persist-to", persistTo,
         "--env-file", emptyEnvFile, "--show-interactive-dev-session=false",
         "--var", "ENVIRONMENT:development",
         "--var", "NEXON_API_BASE_URL:sample",

@@ -1,13 +1,16 @@
 import { describe, expect, it } from "vitest";
 import schema from "../fixtures/nexon-schema.json";
+import { ENDPOINTS as TABLE } from "../../src/upstream/endpoints";
+import { UPSTREAM_BODY_SCHEMAS } from "../../src/upstream/schemas.generated";
 import {
   SAMPLE_CHARACTERS,
   SAMPLE_GUILD,
   SAMPLE_NOTICE_IDS,
   createSampleUpstream,
+  ROUTES,
   isSampleKeyValid,
   sampleUpstreamFetch,
-} from "../../src/upstream/sample";
+} from "../../dev/sample-upstream";
 
 /**
  * The sample upstream must be indistinguishable (in shape and rules) from the real
@@ -117,6 +120,34 @@ async function dayWithHistory(kind: string, key: string, min: number): Promise<s
   }
   throw new Error(`no ${kind} day with ${min} rows`);
 }
+
+describe("every row of the endpoint table (src/upstream/endpoints.ts)", () => {
+  it("has a generated body schema", () => {
+    const missing = TABLE.filter((def) => !(def.path in UPSTREAM_BODY_SCHEMAS)).map((def) => def.path);
+    expect(missing).toEqual([]);
+  });
+
+  it("is answered by the sample upstream, which serves exactly the table's paths", async () => {
+    expect([...ROUTES.keys()].sort()).toEqual(TABLE.map((def) => def.path).sort());
+    for (const def of TABLE) {
+      const { body } = await call(def.path);
+      expect([def.path, (body.error as Json | undefined)?.name]).not.toEqual([def.path, "OPENAPI00006"]);
+    }
+  });
+
+  it("dates snapshot and ranking answers from the row's earliest day", async () => {
+    const ocid = SAMPLE_CHARACTERS[0]!.ocid;
+    for (const def of TABLE) {
+      if (def.date.kind !== "snapshot" && def.date.kind !== "ranking") continue;
+      const earliest = def.date.earliest;
+      const dayBefore = new Date(Date.parse(`${earliest}T00:00:00Z`) - 86_400_000).toISOString().slice(0, 10);
+      const params: Record<string, string> = def.path === "guild/basic" ? { oguild_id: SAMPLE_GUILD.oguild_id } : def.path === "ranking/guild" ? { ranking_type: "0" } : def.path === "ranking/dojang" ? { difficulty: "1" } : def.path === "character/skill" ? { ocid, character_skill_grade: "6" } : { ocid };
+      if (def.date.kind === "ranking") delete params.ocid;
+      await expectError(def.path, { ...params, date: dayBefore }, 400, "OPENAPI00004");
+      expect([def.path, (await call(def.path, { ...params, date: earliest })).status]).toEqual([def.path, 200]);
+    }
+  });
+});
 
 describe("sample identities", () => {
   it("has at least three made-up characters in different worlds and classes, one with a Korean name", () => {

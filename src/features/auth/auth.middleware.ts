@@ -2,6 +2,7 @@ import type { MiddlewareHandler } from "hono";
 import { getConfig } from "../../config";
 import { createDb } from "../../db/client";
 import type { AppEnv, AuthUser, Bindings, Variables } from "../../env";
+import { bearerOf } from "../../lib/bearer";
 import { verifyAccessToken, type AccessTokenClaims } from "../../lib/crypto/jwt";
 import { isProblem } from "../../lib/problem";
 import { unauthenticated } from "./challenge";
@@ -37,10 +38,8 @@ export async function verifySessionToken(env: Bindings, token: string): Promise<
   return claims;
 }
 
-const BEARER = /^Bearer +([A-Za-z0-9\-._~+/]+=*) *$/i;
-
-async function authenticate(env: Bindings, authorization: string): Promise<AuthUser> {
-  const token = BEARER.exec(authorization)?.[1];
+/** The user of a presented token; a header that is not `Bearer <token>` is 401 too. */
+async function authenticate(env: Bindings, token: string | undefined): Promise<AuthUser> {
   if (!token) throw unauthenticated({ tokenPresented: true });
   const claims = await verifySessionToken(env, token);
   return { id: claims.sub, sessionId: claims.sid };
@@ -48,9 +47,9 @@ async function authenticate(env: Bindings, authorization: string): Promise<AuthU
 
 /** 401 unless the request carries a live session's access token; sets `user`. */
 export const requireUser: MiddlewareHandler<AuthedEnv> = async (c, next) => {
-  const authorization = c.req.header("authorization");
-  if (!authorization) throw unauthenticated();
-  const user = await authenticate(c.env, authorization);
+  const { presented, token } = bearerOf(c);
+  if (!presented) throw unauthenticated();
+  const user = await authenticate(c.env, token);
   c.set("user", user);
   c.get("stats").userId = user.id;
   // Whatever depends on who asks must never land in a shared cache.
@@ -60,9 +59,9 @@ export const requireUser: MiddlewareHandler<AuthedEnv> = async (c, next) => {
 
 /** Sets `user` when a token is sent (401 if that token is bad); anonymous requests pass as they are. */
 export const optionalUser: MiddlewareHandler<AppEnv> = async (c, next) => {
-  const authorization = c.req.header("authorization");
-  if (authorization) {
-    const user = await authenticate(c.env, authorization);
+  const { presented, token } = bearerOf(c);
+  if (presented) {
+    const user = await authenticate(c.env, token);
     c.set("user", user);
     c.get("stats").userId = user.id;
   }

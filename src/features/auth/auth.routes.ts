@@ -1,5 +1,5 @@
-import { createRoute, z } from "@hono/zod-openapi";
-import { BEARER_AUTH, problemResponses } from "../../lib/openapi";
+import { z } from "@hono/zod-openapi";
+import { BEARER_AUTH, defineRoute, problemResponses } from "../../lib/openapi";
 import { requireUser } from "./auth.middleware";
 import { NewPasswordSchema } from "./password-policy";
 
@@ -62,7 +62,7 @@ const VerifyResponseSchema = z
 const json = <T extends z.ZodType>(schema: T) => ({ content: { "application/json": { schema } } });
 const jsonBody = <T extends z.ZodType>(schema: T) => ({ body: { required: true, ...json(schema) } });
 
-export const registerRoute = createRoute({
+export const registerRoute = defineRoute({
   method: "post",
   path: "/v1/auth/register",
   tags: ["Auth"],
@@ -75,7 +75,7 @@ export const registerRoute = createRoute({
   },
 });
 
-export const tokenRoute = createRoute({
+export const tokenRoute = defineRoute({
   method: "post",
   path: "/v1/auth/token",
   tags: ["Auth"],
@@ -90,7 +90,7 @@ export const tokenRoute = createRoute({
   },
 });
 
-export const refreshRoute = createRoute({
+export const refreshRoute = defineRoute({
   method: "post",
   path: "/v1/auth/token/refresh",
   tags: ["Auth"],
@@ -105,7 +105,7 @@ export const refreshRoute = createRoute({
   },
 });
 
-export const verifyRoute = createRoute({
+export const verifyRoute = defineRoute({
   method: "post",
   path: "/v1/auth/token/verify",
   tags: ["Auth"],
@@ -118,7 +118,7 @@ export const verifyRoute = createRoute({
   },
 });
 
-export const logoutRoute = createRoute({
+export const logoutRoute = defineRoute({
   method: "post",
   path: "/v1/auth/logout",
   tags: ["Auth"],

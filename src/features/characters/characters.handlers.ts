@@ -1,29 +1,30 @@
+import type { RouteHandler } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import { respondLoaded } from "../../cache/respond";
 import type { AppEnv } from "../../env";
-import { ProblemError } from "../../lib/problem";
-import { SECTION_NAMES, SECTIONS, type EndpointDef } from "../../upstream/endpoints";
+import { SECTIONS, type EndpointDef } from "../../upstream/endpoints";
 import { loadProfile, parseSections } from "./characters.profile";
 import { checkDate, fetchSection, lookupOcid } from "./characters.service";
+import { refreshRequested } from "../auth/refresh";
+import type { lookupRoute, profileByNameRoute, profileRoute, sectionRoute } from "./characters.routes";
 
 /** Earliest day of any section: the aggregate's date bounds. */
 const PROFILE_RULE = SECTIONS.find((d) => d.name === "basic")!;
 
-type Valid = { valid: (target: "param" | "query") => Record<string, string | undefined> };
-const validOf = (c: Context<AppEnv>) => (c.req as unknown as Valid).valid.bind(c.req);
-
-export async function lookupCharacter(c: Context<AppEnv>) {
-  const { name } = validOf(c)("query") as { name: string };
-  const { ocid, loaded } = await lookupOcid(c, name);
+export const lookupCharacter: RouteHandler<typeof lookupRoute, AppEnv> = async (c) => {
+  const { name } = c.req.valid("query");
+  const { ocid, loaded } = await lookupOcid(c, name, { refresh: await refreshRequested(c) });
   return respondLoaded(c, loaded, { ocid, character_name: name });
-}
+};
 
-export function sectionHandler(def: EndpointDef) {
-  return async (c: Context<AppEnv>) => {
-    const { ocid } = validOf(c)("param") as { ocid: string };
-    const query = validOf(c)("query");
+/** The handler of one section's route (sectionRoute). */
+export function sectionHandler(def: EndpointDef): RouteHandler<ReturnType<typeof sectionRoute>, AppEnv> {
+  return async (c) => {
+    const { ocid } = c.req.valid("param");
+    // Only the skill route has `grade`.
+    const query: { date?: string; grade?: string } = c.req.valid("query");
     const date = checkDate(def, query.date);
-    const loaded = await fetchSection(c, { def, ocid, date, grade: query.grade });
+    const loaded = await fetchSection(c, { def, ocid, date, grade: query.grade }, { refresh: await refreshRequested(c) });
     return respondLoaded(c, loaded);
   };
 }
@@ -31,32 +32,20 @@ export function sectionHandler(def: EndpointDef) {
 async function respondProfile(c: Context<AppEnv>, ocid: string, rawSections: string | undefined, rawDate: string | undefined) {
   const date = checkDate(PROFILE_RULE, rawDate);
   const specs = parseSections(rawSections, date);
-  return respondLoaded(c, await loadProfile(c, ocid, date, specs));
+  return respondLoaded(c, await loadProfile(c, ocid, date, specs, await refreshRequested(c)));
 }
 
-export async function getProfile(c: Context<AppEnv>) {
-  const { ocid } = validOf(c)("param") as { ocid: string };
-  const { sections, date } = validOf(c)("query");
+export const getProfile: RouteHandler<typeof profileRoute, AppEnv> = async (c) => {
+  const { ocid } = c.req.valid("param");
+  const { sections, date } = c.req.valid("query");
   return respondProfile(c, ocid, sections, date);
-}
+};
 
-export async function getProfileByName(c: Context<AppEnv>) {
-  const { name } = validOf(c)("param") as { name: string };
-  const { sections, date } = validOf(c)("query");
+export const getProfileByName: RouteHandler<typeof profileByNameRoute, AppEnv> = async (c) => {
+  const { name } = c.req.valid("param");
+  const { sections, date } = c.req.valid("query");
   // Validate everything before the name lookup costs an upstream call.
   parseSections(sections, checkDate(PROFILE_RULE, date));
-  const { ocid } = await lookupOcid(c, name);
+  const { ocid } = await lookupOcid(c, name, { refresh: await refreshRequested(c) });
   return respondProfile(c, ocid, sections, date);
-}
-
-/** /v1/characters/{ocid}/{unknown}: 404 that lists the sections that exist. */
-export function unknownSection(c: Context<AppEnv>): Response {
-  const section = c.req.param("section") ?? "";
-  throw new ProblemError("NOT_FOUND", {
-    detail: {
-      en: `There is no section "${section.slice(0, 64)}". Valid sections: ${SECTION_NAMES.join(", ")}.`,
-      ko: `"${section.slice(0, 64)}" 섹션은 없습니다. 가능한 섹션: ${SECTION_NAMES.join(", ")}.`,
-    },
-    extra: { valid_sections: SECTION_NAMES },
-  });
-}
+};

@@ -1,20 +1,19 @@
-import type { Handler } from "hono";
-import type { AppEnv } from "../../env";
 import { createRouter } from "../../lib/openapi";
-import { getProfile, getProfileByName, lookupCharacter, sectionHandler, unknownSection } from "./characters.handlers";
+import { getProfile, getProfileByName, lookupCharacter, sectionHandler } from "./characters.handlers";
 import { lookupRoute, profileByNameRoute, profileRoute, SECTION_ROUTES } from "./characters.routes";
-
-type AnyHandler = Handler<AppEnv>;
 
 // Registration order matters: fixed paths (lookup, by-name, each section) before
 // the parameterised ones they would otherwise match.
 const router = createRouter();
-router.openapi(lookupRoute, lookupCharacter as AnyHandler);
-router.openapi(profileByNameRoute, getProfileByName as AnyHandler);
-for (const { def, route } of SECTION_ROUTES) router.openapi(route, sectionHandler(def) as AnyHandler);
-router.openapi(profileRoute, getProfile as AnyHandler);
+router.openapi(lookupRoute, lookupCharacter);
+router.openapi(profileByNameRoute, getProfileByName);
+for (const { def, route } of SECTION_ROUTES) router.openapi(route, sectionHandler(def));
+router.openapi(profileRoute, getProfile);
 
-/** Mounted last by the app, after other /v1/characters/{ocid}/… features (e.g. progress). */
-export const unknownSectionRoutes = createRouter().get("/v1/characters/:ocid/:section", unknownSection);
+/**
+ * @deprecated Empty: unknown sections are answered by the app's notFound handler
+ * (middleware/errors.ts). Delete this together with its mount in app.ts.
+ */
+export const unknownSectionRoutes = createRouter();
 
 export const characterRoutes = router;

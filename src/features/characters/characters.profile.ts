@@ -1,20 +1,14 @@
 import type { Context } from "hono";
-import { concatPayloads, etagOf, payloadBytes, type Payload } from "../../cache/entry";
-import type { CacheFacts, CacheStatus, Loaded } from "../../cache/load";
-import { refreshRequested } from "../../cache/refresh";
+import { etagOf } from "../../cache/entry";
+import type { CacheFacts, CacheStatus, Loaded } from "../../cache/public-cache";
 import type { AppEnv } from "../../env";
 import { ProblemError, invalidField, problemBody, type ProblemBody } from "../../lib/problem";
-import { SECTIONS, type EndpointDef } from "../../upstream/endpoints";
-import { SKILL_GRADES } from "../../upstream/game-data";
 import { toProblem } from "../../middleware/errors";
-import { settleSections } from "./characters.fanout";
-
-/** One requested entry of `sections=`: its response key, its endpoint and, for skill, the grade. */
-export interface SectionSpec {
-  key: string;
-  def: EndpointDef;
-  grade?: string;
-}
+import { SECTIONS, type EndpointDef } from "../../upstream/endpoints";
+import { isUpstreamFailure } from "../../upstream/errors";
+import { SKILL_GRADES } from "../../upstream/game-data";
+import type { SectionSpec } from "./characters.service";
+import { loadSections } from "./fanout";
 
 const MAX_SECTIONS = SECTIONS.length + SKILL_GRADES.length;
 const sectionByName = new Map(SECTIONS.map((def) => [def.name, def]));
@@ -75,13 +69,11 @@ export interface ProfileBody {
   errors: Record<string, ProblemBody>;
 }
 
-/** The assembled profile: its bytes, a weak ETag (when shareable) and its cache facts. */
+/** The assembled profile: its JSON, a weak ETag (when shareable) and its cache facts. */
 export interface Profile extends CacheFacts {
-  payload: Payload;
+  payload: string;
   etag?: string;
 }
-
-const UPSTREAM_CODES = new Set(["UPSTREAM_UNAVAILABLE", "UPSTREAM_TIMEOUT", "UPSTREAM_BAD_RESPONSE", "UPSTREAM_RATE_LIMITED", "UPSTREAM_MAINTENANCE", "DATA_NOT_READY"]);
 
 /** HIT when every section came from cache, STALE when any was stale, MISS otherwise (BYPASS for a refresh). */
 function profileStatus(statuses: CacheStatus[]): CacheStatus {
@@ -96,51 +88,47 @@ function profileStatus(statuses: CacheStatus[]): CacheStatus {
  * fails only itself; when all fail alike the call answers with that error, and
  * with 502 when all fail upstream.
  */
-export async function loadProfile(c: Context<AppEnv>, ocid: string, date: string | undefined, specs: SectionSpec[]): Promise<Profile> {
-  // Decided once, before any section: an anonymous refresh is one 401, not 25.
-  await refreshRequested(c);
-  const settled = await settleSections(c, ocid, date, specs);
-  // The sections' bytes go in as they came: nothing is parsed or re-serialised.
-  const sections: Payload[] = [];
+export async function loadProfile(c: Context<AppEnv>, ocid: string, date: string | undefined, specs: SectionSpec[], refresh: boolean): Promise<Profile> {
+  const settled = await loadSections(c, ocid, date, specs, refresh);
+  // The sections' JSON goes in as it came: nothing is parsed or re-serialised.
+  const sections: string[] = [];
   const errors: Record<string, ProblemBody> = {};
   const problems: ProblemError[] = [];
   const loaded: Loaded[] = [];
   settled.forEach((result, i) => {
-    const key = specs[i]!.key;
-    sections.push(`${i > 0 ? "," : ""}${JSON.stringify(key)}:`);
+    const key = JSON.stringify(specs[i]!.key);
     if (result.status === "fulfilled") {
-      sections.push(result.value.payload);
+      sections.push(`${key}:${result.value.payload}`);
       loaded.push(result.value);
     } else {
       const problem = toProblem(result.reason, c);
       problems.push(problem);
-      sections.push("null");
-      errors[key] = problemBody(problem, c.get("language"), c.get("requestId"));
+      sections.push(`${key}:null`);
+      errors[specs[i]!.key] = problemBody(problem, c.get("language"), c.get("requestId"));
     }
   });
 
   if (loaded.length === 0 && problems.length > 0) {
     const first = problems[0]!;
     if (problems.every((p) => p.code === first.code)) throw first;
-    if (problems.every((p) => UPSTREAM_CODES.has(p.code))) throw new ProblemError("UPSTREAM_UNAVAILABLE");
+    if (problems.every(isUpstreamFailure)) throw new ProblemError("UPSTREAM_UNAVAILABLE");
     throw first;
   }
 
-  const head = payloadBytes(`{"ocid":${JSON.stringify(ocid)},"date":${JSON.stringify(date ?? null)},"fetched_at":${JSON.stringify(new Date().toISOString())},`);
-  const payload = concatPayloads([head, `"sections":{`, ...sections, `},"errors":${JSON.stringify(errors)}}`]);
+  const head = `{"ocid":${JSON.stringify(ocid)},"date":${JSON.stringify(date ?? null)},"fetched_at":${JSON.stringify(new Date().toISOString())},`;
+  const rest = `"sections":{${sections.join(",")}},"errors":${JSON.stringify(errors)}}`;
   const min = (pick: (l: Loaded) => number) => Math.min(...loaded.map(pick));
   // A partial answer carries this request's ids and is not worth sharing: the next caller retries the failed sections.
   const shareable = problems.length === 0 && loaded.every((l) => l.shareable);
   return {
-    payload,
+    payload: head + rest,
     cache: profileStatus(loaded.map((l) => l.cache)),
     shareable,
     ageSeconds: Math.max(0, ...loaded.map((l) => l.ageSeconds)),
     maxAgeSeconds: min((l) => l.maxAgeSeconds),
     staleWhileRevalidateSeconds: min((l) => l.staleWhileRevalidateSeconds),
     staleIfErrorSeconds: min((l) => l.staleIfErrorSeconds),
-    // Of everything after fetched_at, so the same sections make the same (weak) tag, cold or warm. One
-    // digest over the sent bytes, where the sections' own ETags would be 24 digests before the answer.
-    etag: shareable ? `W/${await etagOf(payload.subarray(head.length))}` : undefined,
+    // Of everything after fetched_at, so the same sections make the same (weak) tag, cold or warm.
+    etag: shareable ? `W/${await etagOf(rest)}` : undefined,
   };
 }

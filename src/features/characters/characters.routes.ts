@@ -1,5 +1,5 @@
-import { createRoute, z } from "@hono/zod-openapi";
-import { OPTIONAL_BEARER, problemResponses, ProblemSchema, PUBLIC_DATA_ERRORS } from "../../lib/openapi";
+import { z } from "@hono/zod-openapi";
+import { defineRoute, OPTIONAL_BEARER, problemResponses, ProblemSchema, PUBLIC_DATA_ERRORS } from "../../lib/openapi";
 import { bodySchemaFor, SECTION_NAMES, SECTIONS, type EndpointDef } from "../../upstream/endpoints";
 import { characterNameParam, dateParam, ocidParam, refreshParam, skillGradeParam } from "../../upstream/params";
 
@@ -7,7 +7,7 @@ export const SectionNameSchema = z.enum(SECTION_NAMES).openapi("SectionName");
 
 const pascal = (name: string) => name.replace(/(^|-)(\w)/g, (_, __, ch: string) => ch.toUpperCase());
 
-export const lookupRoute = createRoute({
+export const lookupRoute = defineRoute({
   method: "get",
   path: "/v1/characters/lookup",
   tags: ["Characters"],
@@ -28,10 +28,12 @@ export const lookupRoute = createRoute({
   },
 });
 
+const sectionQuery = z.object({ date: dateParam.optional(), grade: skillGradeParam, refresh: refreshParam });
+
 /** One route per section, derived from the endpoint table, each with its own response schema. */
 export function sectionRoute(def: EndpointDef) {
   const isSkill = def.params.character_skill_grade !== undefined;
-  return createRoute({
+  return defineRoute({
     method: "get",
     path: `/v1/characters/{ocid}/${def.name}`,
     tags: ["Characters"],
@@ -44,11 +46,7 @@ export function sectionRoute(def: EndpointDef) {
       "A day without data is 404 NO_DATA; an unknown ocid is 404 CHARACTER_NOT_FOUND.",
     request: {
       params: z.object({ ocid: ocidParam }),
-      query: z.object({
-        date: dateParam.optional(),
-        ...(isSkill ? { grade: skillGradeParam } : {}),
-        refresh: refreshParam,
-      }),
+      query: isSkill ? sectionQuery : sectionQuery.omit({ grade: true }),
     },
     responses: {
       200: { description: `The ${def.name} section`, content: { "application/json": { schema: bodySchemaFor(def) } } },
@@ -88,7 +86,7 @@ const profileResponses = {
   ...problemResponses(...PUBLIC_DATA_ERRORS),
 };
 
-export const profileRoute = createRoute({
+export const profileRoute = defineRoute({
   method: "get",
   path: "/v1/characters/{ocid}",
   tags: ["Characters"],
@@ -102,7 +100,7 @@ export const profileRoute = createRoute({
   responses: profileResponses,
 });
 
-export const profileByNameRoute = createRoute({
+export const profileByNameRoute = defineRoute({
   method: "get",
   path: "/v1/characters/by-name/{name}",
   tags: ["Characters"],

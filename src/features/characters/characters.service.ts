@@ -1,26 +1,38 @@
 import type { Context } from "hono";
-import { loadPublic, type Loaded, type LoadOptions, type LoadRequest } from "../../cache/load";
-import type { AppEnv } from "../../env";
+import type { Loaded, LoadRequest } from "../../cache/public-cache";
 import { ProblemError } from "../../lib/problem";
 import { resolveDate } from "../../upstream/dates";
 import { endpoint, type EndpointDef } from "../../upstream/endpoints";
 
 const idEndpoint = endpoint("identity", "character");
 
+/** Options of a public load: `refresh` is the request's `?refresh=true` decision (refreshRequested). */
+export interface LoadOptions {
+  refresh?: boolean;
+}
+
 /** name → ocid through the cache (names map to ocids for a day; an ocid can change). */
-export async function lookupOcid(c: Context<AppEnv>, characterName: string): Promise<{ ocid: string; loaded: Loaded }> {
-  const loaded = await loadPublic(c, { def: idEndpoint, params: { character_name: characterName } });
+export async function lookupOcid(c: Context, characterName: string, options: LoadOptions = {}): Promise<{ ocid: string; loaded: Loaded }> {
+  const loaded = await c.var.services.cache.load({ def: idEndpoint, params: { character_name: characterName } }, options);
   const ocid = loaded.body.ocid;
   if (typeof ocid !== "string" || ocid.length === 0) throw new ProblemError("CHARACTER_NOT_FOUND");
   return { ocid, loaded };
 }
 
+/** One requested section: the endpoint and, for skill, the grade. */
 export interface SectionRequest {
   def: EndpointDef;
   ocid: string;
   /** Already validated with resolveDate; undefined = latest. */
   date?: string;
   /** The skill section's grade. */
+  grade?: string;
+}
+
+/** One entry of a profile's `sections=`: its key in the answer, its endpoint and, for skill, the grade. */
+export interface SectionSpec {
+  key: string;
+  def: EndpointDef;
   grade?: string;
 }
 
@@ -38,8 +50,8 @@ export function requireData(loaded: Loaded): Loaded {
 }
 
 /** One section's data through the cache. */
-export async function fetchSection(c: Context<AppEnv>, request: SectionRequest, options?: LoadOptions): Promise<Loaded> {
-  return requireData(await loadPublic(c, sectionLoad(request), options));
+export async function fetchSection(c: Context, request: SectionRequest, options: LoadOptions = {}): Promise<Loaded> {
+  return requireData(await c.var.services.cache.load(sectionLoad(request), options));
 }
 
 /** Validates `date` for an endpoint at the current time (KST rules). */

@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it, vi } from "vitest";
 import { call, expectProblem } from "../../../test/helpers";
 import { fakeUpstream, nexonError, nexonJson } from "../../../test/fake-upstream";
 import { SECTION_NAMES, SECTIONS } from "../../upstream/endpoints";
-import { SAMPLE_CHARACTERS } from "../../upstream/sample";
+import { SAMPLE_CHARACTERS } from "../../../dev/sample-upstream";
 
 const hero = SAMPLE_CHARACTERS[0]!;
 const korean = SAMPLE_CHARACTERS.find((ch) => /[가-힣]/.test(ch.character_name))!;

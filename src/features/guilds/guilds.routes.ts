@@ -1,9 +1,9 @@
-import { createRoute, z } from "@hono/zod-openapi";
-import { OPTIONAL_BEARER, problemResponses, PUBLIC_DATA_ERRORS } from "../../lib/openapi";
+import { z } from "@hono/zod-openapi";
+import { defineRoute, OPTIONAL_BEARER, problemResponses, PUBLIC_DATA_ERRORS } from "../../lib/openapi";
 import { bodySchemaFor, endpoint } from "../../upstream/endpoints";
 import { dateParam, guildNameParam, oguildIdParam, refreshParam, worldNameParam } from "../../upstream/params";
 
-export const guildLookupRoute = createRoute({
+export const guildLookupRoute = defineRoute({
   method: "get",
   path: "/v1/guilds/lookup",
   tags: ["Guilds"],
@@ -24,7 +24,7 @@ export const guildLookupRoute = createRoute({
   },
 });
 
-export const guildBasicRoute = createRoute({
+export const guildBasicRoute = defineRoute({
   method: "get",
   path: "/v1/guilds/{oguild_id}",
   tags: ["Guilds"],

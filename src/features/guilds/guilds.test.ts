@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { fakeUpstream, nexonJson } from "../../../test/fake-upstream";
 import { call, expectProblem } from "../../../test/helpers";
-import { SAMPLE_GUILD } from "../../upstream/sample";
+import { SAMPLE_GUILD } from "../../../dev/sample-upstream";
 
 afterEach(() => vi.restoreAllMocks());
 

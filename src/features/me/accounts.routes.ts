@@ -1,7 +1,7 @@
-import { createRoute, z } from "@hono/zod-openapi";
-import { problemResponses } from "../../lib/openapi";
+import { z } from "@hono/zod-openapi";
+import { defineRoute, problemResponses } from "../../lib/openapi";
 import { LINK_HEADER, pageSchema, paginationQuery } from "../../lib/pagination";
-import { wholeNumberParam } from "../../lib/query-params";
+import { wholeNumberParam } from "../../lib/number-param";
 import { bodySchemaFor, endpoint } from "../../upstream/endpoints";
 import { characterNameParam, worldNameParam } from "../../upstream/params";
 import { CHARACTER_SORTS } from "./characters.query";
@@ -63,7 +63,7 @@ const CharacterListQuerySchema = z
     }
   });
 
-export const accountsRoute = createRoute({
+export const accountsRoute = defineRoute({
   ...signedIn,
   method: "get",
   path: "/v1/me/accounts",
@@ -83,7 +83,7 @@ export const accountsRoute = createRoute({
   },
 });
 
-export const charactersRoute = createRoute({
+export const charactersRoute = defineRoute({
   ...signedIn,
   method: "get",
   path: "/v1/me/characters",
@@ -105,7 +105,7 @@ export const charactersRoute = createRoute({
 
 export const ACHIEVEMENTS = endpoint("account", "achievements");
 
-export const achievementsRoute = createRoute({
+export const achievementsRoute = defineRoute({
   ...signedIn,
   method: "get",
   path: "/v1/me/achievements",

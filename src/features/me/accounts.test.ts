@@ -6,7 +6,7 @@ import { fakeUpstream, nexonError, nexonJson } from "../../../test/fake-upstream
 import { createDb } from "../../db/client";
 import { nexonAccounts, nexonCharacters, nexonKeys } from "../../db/schema";
 import { kstToday } from "../../lib/kst";
-import { achievementBody, characterListBody } from "../../upstream/sample/private";
+import { achievementBody, characterListBody } from "../../../dev/sample-upstream/private";
 import { callFromNewClient, signedInUser } from "../auth/auth.test-helpers";
 import { callWithLimiter, getAs, limiterRefusing, reissueToken, userWithKey } from "./me.test-helpers";
 

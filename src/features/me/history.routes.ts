@@ -1,5 +1,5 @@
-import { createRoute, z } from "@hono/zod-openapi";
-import { problemResponses } from "../../lib/openapi";
+import { z } from "@hono/zod-openapi";
+import { defineRoute, problemResponses } from "../../lib/openapi";
 import { bodySchemaFor, endpointsIn, type EndpointDef } from "../../upstream/endpoints";
 import { cursorParam, dateParam, historyCountParam } from "../../upstream/params";
 import { signedIn } from "./me.routes";
@@ -25,7 +25,7 @@ const HistoryQuerySchema = z
 /** One route per history kind, from the endpoint table (its response schema included). */
 export function historyRoute(def: EndpointDef) {
   const title = def.name[0]!.toUpperCase() + def.name.slice(1);
-  return createRoute({
+  return defineRoute({
     ...signedIn,
     method: "get",
     path: `/v1/me/history/${def.name}`,

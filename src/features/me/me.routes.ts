@@ -1,5 +1,5 @@
-import { createRoute, z } from "@hono/zod-openapi";
-import { BEARER_AUTH, problemResponses } from "../../lib/openapi";
+import { z } from "@hono/zod-openapi";
+import { BEARER_AUTH, defineRoute, problemResponses } from "../../lib/openapi";
 import { requireUser } from "../auth/auth.middleware";
 import { UserSchema } from "../auth/auth.routes";
 import { NewPasswordSchema } from "../auth/password-policy";
@@ -25,7 +25,7 @@ const jsonBody = <T extends z.ZodType>(schema: T) => ({
   body: { required: true, content: { "application/json": { schema } } },
 });
 
-export const getMeRoute = createRoute({
+export const getMeRoute = defineRoute({
   ...signedIn,
   method: "get",
   path: "/v1/me",
@@ -36,7 +36,7 @@ export const getMeRoute = createRoute({
   },
 });
 
-export const changePasswordRoute = createRoute({
+export const changePasswordRoute = defineRoute({
   ...signedIn,
   method: "patch",
   path: "/v1/me/password",
@@ -51,7 +51,7 @@ export const changePasswordRoute = createRoute({
   },
 });
 
-export const deleteMeRoute = createRoute({
+export const deleteMeRoute = defineRoute({
   ...signedIn,
   method: "delete",
   path: "/v1/me",

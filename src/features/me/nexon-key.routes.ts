@@ -1,5 +1,5 @@
-import { createRoute, z } from "@hono/zod-openapi";
-import { problemResponses } from "../../lib/openapi";
+import { z } from "@hono/zod-openapi";
+import { defineRoute, problemResponses } from "../../lib/openapi";
 import { signedIn } from "./me.routes";
 
 /** Printable ASCII without spaces: what NEXON issues, and nothing that could smuggle a header. */
@@ -26,7 +26,7 @@ const NexonKeyStatusSchema = z
 
 const json = <T extends z.ZodType>(schema: T) => ({ content: { "application/json": { schema } } });
 
-export const putNexonKeyRoute = createRoute({
+export const putNexonKeyRoute = defineRoute({
   ...signedIn,
   method: "put",
   path: "/v1/me/nexon-key",
@@ -43,7 +43,7 @@ export const putNexonKeyRoute = createRoute({
   },
 });
 
-export const getNexonKeyRoute = createRoute({
+export const getNexonKeyRoute = defineRoute({
   ...signedIn,
   method: "get",
   path: "/v1/me/nexon-key",
@@ -55,7 +55,7 @@ export const getNexonKeyRoute = createRoute({
   },
 });
 
-export const deleteNexonKeyRoute = createRoute({
+export const deleteNexonKeyRoute = defineRoute({
   ...signedIn,
   method: "delete",
   path: "/v1/me/nexon-key",

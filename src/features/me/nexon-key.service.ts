@@ -3,12 +3,10 @@ import type { Context } from "hono";
 import { getConfig } from "../../config";
 import { createDb, type Db } from "../../db/client";
 import { nexonAccounts, nexonCharacters, nexonKeys } from "../../db/schema";
-import type { AppEnv } from "../../env";
 import { decrypt, DecryptionError, encrypt } from "../../lib/crypto/aes";
 import { log } from "../../lib/logging";
 import { isProblem, ProblemError } from "../../lib/problem";
 import type { NexonClient, UpstreamBody, UpstreamParams } from "../../upstream/client";
-import { nexonClient } from "../../upstream/context";
 import { endpoint, type EndpointDef } from "../../upstream/endpoints";
 import type { AuthedEnv } from "../auth/auth.middleware";
 
@@ -30,8 +28,7 @@ export interface MeContext {
 export function meContext(c: Context<AuthedEnv>): MeContext {
   return {
     db: createDb(c.env.DB),
-    // Context is invariant in its env; an AuthedEnv context is an AppEnv context with `user` set.
-    client: nexonClient(c as unknown as Context<AppEnv>),
+    client: c.var.services.upstream,
     encryptionKey: getConfig(c.env).encryptionKey,
     userId: c.get("user").id,
     now: Date.now(),

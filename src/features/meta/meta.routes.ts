@@ -1,5 +1,5 @@
-import { createRoute, z } from "@hono/zod-openapi";
-import { problemResponses } from "../../lib/openapi";
+import { z } from "@hono/zod-openapi";
+import { defineRoute, problemResponses } from "../../lib/openapi";
 
 export const HealthSchema = z
   .object({
@@ -12,7 +12,7 @@ export const HealthSchema = z
   })
   .openapi("Health");
 
-export const healthRoute = createRoute({
+export const healthRoute = defineRoute({
   method: "get",
   path: "/health",
   tags: ["Meta"],

@@ -1,5 +1,5 @@
-import { createRoute, z } from "@hono/zod-openapi";
-import { OPTIONAL_BEARER, problemResponses, PUBLIC_DATA_ERRORS } from "../../lib/openapi";
+import { z } from "@hono/zod-openapi";
+import { defineRoute, OPTIONAL_BEARER, problemResponses, PUBLIC_DATA_ERRORS } from "../../lib/openapi";
 import { bodySchemaFor, endpointsIn } from "../../upstream/endpoints";
 import { NOTICE_TYPES } from "../../upstream/game-data";
 import { noticeIdParam, refreshParam } from "../../upstream/params";
@@ -8,7 +8,7 @@ const noticeType = z.enum(NOTICE_TYPES).openapi({ description: "Which notice boa
 const lists = endpointsIn("notice");
 const details = endpointsIn("notice-detail");
 
-export const noticeListRoute = createRoute({
+export const noticeListRoute = defineRoute({
   method: "get",
   path: "/v1/notices",
   tags: ["Notices"],
@@ -19,13 +19,13 @@ export const noticeListRoute = createRoute({
   responses: {
     200: {
       description: "The upstream notice list body (its list field depends on the board)",
-      content: { "application/json": { schema: z.union(lists.map((d) => bodySchemaFor(d)) as never) } },
+      content: { "application/json": { schema: z.union(lists.map((d) => bodySchemaFor(d))) } },
     },
     ...problemResponses(400, 401, 429, 500, 502, 503, 504),
   },
 });
 
-export const noticeDetailRoute = createRoute({
+export const noticeDetailRoute = defineRoute({
   method: "get",
   path: "/v1/notices/{type}/{notice_id}",
   tags: ["Notices"],
@@ -38,7 +38,7 @@ export const noticeDetailRoute = createRoute({
       description: "The upstream notice detail body, plus the notice_id asked for",
       content: {
         "application/json": {
-          schema: z.union(details.map((d) => bodySchemaFor(d).extend({ notice_id: z.number().int() })) as never),
+          schema: z.union(details.map((d) => bodySchemaFor(d).extend({ notice_id: z.number().int() }))),
         },
       },
     },

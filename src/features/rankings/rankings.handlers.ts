@@ -1,22 +1,22 @@
-import type { Context } from "hono";
-import { loadPublic } from "../../cache/load";
+import type { RouteHandler } from "@hono/zod-openapi";
 import { respondLoaded } from "../../cache/respond";
 import type { AppEnv } from "../../env";
+import { refreshRequested } from "../auth/refresh";
 import { resolveDate } from "../../upstream/dates";
 import type { EndpointDef } from "../../upstream/endpoints";
-import { RANKING_DEFAULTS } from "./rankings.routes";
+import { RANKING_DEFAULTS, type rankingRoute } from "./rankings.routes";
 
-type ValidQuery = { valid: (target: "query") => Record<string, string | number | undefined> };
-
-export function rankingHandler(def: EndpointDef) {
-  return async (c: Context<AppEnv>) => {
-    const query = (c.req as unknown as ValidQuery).valid("query");
+/** The handler of one ranking's route: its filters go upstream under their own names. */
+export function rankingHandler(def: EndpointDef): RouteHandler<ReturnType<typeof rankingRoute>, AppEnv> {
+  return async (c) => {
+    const query = c.req.valid("query");
+    const filters: Record<string, unknown> = query;
     const params: Record<string, string | undefined> = {};
     for (const name of Object.keys(def.params)) {
-      const value = query[name] ?? RANKING_DEFAULTS[name];
+      const value = filters[name] ?? RANKING_DEFAULTS[name];
       params[name] = value === undefined ? undefined : String(value);
     }
-    const date = resolveDate(def.date, query.date as string | undefined, Date.now());
-    return respondLoaded(c, await loadPublic(c, { def, params, date }));
+    const date = resolveDate(def.date, query.date, Date.now());
+    return respondLoaded(c, await c.var.services.cache.load({ def, params, date }, { refresh: await refreshRequested(c) }));
   };
 }

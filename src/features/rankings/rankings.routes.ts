@@ -1,5 +1,5 @@
-import { createRoute, z } from "@hono/zod-openapi";
-import { OPTIONAL_BEARER, problemResponses, PUBLIC_DATA_ERRORS } from "../../lib/openapi";
+import { z } from "@hono/zod-openapi";
+import { defineRoute, OPTIONAL_BEARER, problemResponses, PUBLIC_DATA_ERRORS } from "../../lib/openapi";
 import { bodySchemaFor, endpointsIn, type EndpointDef } from "../../upstream/endpoints";
 import { dateParam, refreshParam } from "../../upstream/params";
 
@@ -9,7 +9,7 @@ export const RANKING_DEFAULTS: Record<string, string> = { ranking_type: "0", dif
 /** One route per ranking, its filters taken from the endpoint table under the upstream's names. */
 export function rankingRoute(def: EndpointDef) {
   const filters = Object.fromEntries(Object.entries(def.params).map(([name, schema]) => [name, schema.optional()]));
-  return createRoute({
+  return defineRoute({
     method: "get",
     path: `/v1/rankings/${def.name}`,
     tags: ["Rankings"],

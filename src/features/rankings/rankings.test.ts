@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it, vi } from "vitest";
 import { fakeUpstream } from "../../../test/fake-upstream";
 import { call, expectProblem } from "../../../test/helpers";
 import { endpointsIn } from "../../upstream/endpoints";
-import { SAMPLE_CHARACTERS } from "../../upstream/sample";
+import { SAMPLE_CHARACTERS } from "../../../dev/sample-upstream";
 
 afterEach(() => {
   vi.restoreAllMocks();

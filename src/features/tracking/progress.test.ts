@@ -2,10 +2,10 @@ import { env } from "cloudflare:workers";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { fakeUpstream } from "../../../test/fake-upstream";
 import { call, expectProblem } from "../../../test/helpers";
-import { resetCacheState } from "../../cache/load";
+import { resetCacheState } from "../../../test/reset";
 import { addDays } from "../../lib/kst";
 import { allowedDates } from "../../upstream/dates";
-import { SAMPLE_CHARACTERS } from "../../upstream/sample";
+import { SAMPLE_CHARACTERS } from "../../../dev/sample-upstream";
 import { BASIC, storeSnapshots } from "./snapshots";
 
 const hero = SAMPLE_CHARACTERS.find((c) => c.character_name === "SampleHero")!;
@@ -57,7 +57,7 @@ describe("GET /v1/characters/{ocid}/progress", () => {
     expect(calls.map((c) => c.path).sort()).toEqual(Array(4).fill(["character/basic", "character/stat"]).flat().sort());
 
     // Everything is stored now: the same request costs no upstream call.
-    resetCacheState();
+    await resetCacheState();
     const again = fakeUpstream();
     const second = (await (await call(`/v1/characters/${hero.ocid}/progress?from=${from}&to=${to}`)).json()) as Progress;
     expect(second.items).toEqual(body.items);

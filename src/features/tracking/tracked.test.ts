@@ -2,7 +2,7 @@ import { env } from "cloudflare:workers";
 import { afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { fakeUpstream } from "../../../test/fake-upstream";
 import { expectProblem, jsonInit } from "../../../test/helpers";
-import { SAMPLE_CHARACTERS } from "../../upstream/sample";
+import { SAMPLE_CHARACTERS } from "../../../dev/sample-upstream";
 import { callFromNewClient, signedInUser, type SignedInUser } from "../auth/auth.test-helpers";
 import { MAX_TRACKED_PER_USER } from "./tracked";
 

@@ -2,11 +2,11 @@ import { and, count, desc, eq, sql } from "drizzle-orm";
 import type { Context } from "hono";
 import { createDb } from "../../db/client";
 import { trackedCharacters } from "../../db/schema";
-import type { AppEnv } from "../../env";
 import type { PageRequest } from "../../lib/pagination";
 import { ProblemError } from "../../lib/problem";
 import { endpoint } from "../../upstream/endpoints";
 import { fetchSection, lookupOcid } from "../characters/characters.service";
+import type { AuthedEnv } from "../auth/auth.middleware";
 
 export const MAX_TRACKED_PER_USER = 50;
 
@@ -19,7 +19,7 @@ export interface TrackedItem {
 const basicEndpoint = endpoint("character", "basic");
 
 /** The character to track, confirmed to exist (an unknown one would fail every daily run). */
-async function resolveCharacter(c: Context<AppEnv>, target: { ocid?: string; character_name?: string }) {
+async function resolveCharacter(c: Context, target: { ocid?: string; character_name?: string }) {
   const ocid = target.ocid ?? (await lookupOcid(c, target.character_name!)).ocid;
   const basic = await fetchSection(c, { def: basicEndpoint, ocid }).catch((err: unknown) => {
     // Exists but has no latest data (e.g. just created): still trackable.
@@ -30,7 +30,7 @@ async function resolveCharacter(c: Context<AppEnv>, target: { ocid?: string; cha
   return { ocid, characterName: typeof name === "string" ? name : (target.character_name ?? null) };
 }
 
-export async function trackCharacter(c: Context<AppEnv>, userId: string, target: { ocid?: string; character_name?: string }): Promise<TrackedItem> {
+export async function trackCharacter(c: Context<AuthedEnv>, userId: string, target: { ocid?: string; character_name?: string }): Promise<TrackedItem> {
   const db = createDb(c.env.DB);
   const { ocid, characterName } = await resolveCharacter(c, target);
   const createdAt = Date.now();

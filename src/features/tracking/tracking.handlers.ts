@@ -1,5 +1,4 @@
 import type { RouteHandler } from "@hono/zod-openapi";
-import type { Context } from "hono";
 import type { AppEnv } from "../../env";
 import { pageRequest, respondPage } from "../../lib/pagination";
 import { loadProgress, progressRange } from "./progress";
@@ -18,8 +17,7 @@ export const getProgress: RouteHandler<typeof progressRoute, AppEnv> = async (c)
 };
 
 export const track: RouteHandler<typeof trackRoute, AuthedEnv> = async (c) => {
-  // Signed in or not, fetching public data works the same: the public-data helpers take an AppEnv context.
-  const item = await trackCharacter(c as unknown as Context<AppEnv>, c.get("user").id, c.req.valid("json"));
+  const item = await trackCharacter(c, c.get("user").id, c.req.valid("json"));
   return c.json(item, 201);
 };
 

@@ -1,5 +1,5 @@
-import { createRoute, z } from "@hono/zod-openapi";
-import { problemResponses } from "../../lib/openapi";
+import { z } from "@hono/zod-openapi";
+import { defineRoute, problemResponses } from "../../lib/openapi";
 import { LINK_HEADER, pageSchema, paginationQuery } from "../../lib/pagination";
 import { characterNameParam, dateParam, ocidParam } from "../../upstream/params";
 import { signedIn } from "../me/me.routes";
@@ -15,7 +15,7 @@ const ProgressItemSchema = z
   })
   .openapi("ProgressItem");
 
-export const progressRoute = createRoute({
+export const progressRoute = defineRoute({
   method: "get",
   path: "/v1/characters/{ocid}/progress",
   tags: ["Tracking"],
@@ -59,7 +59,7 @@ const TrackRequestSchema = z
   })
   .openapi("TrackRequest");
 
-export const trackRoute = createRoute({
+export const trackRoute = defineRoute({
   ...signedIn,
   tags: ["Tracking"],
   method: "post",
@@ -74,7 +74,7 @@ export const trackRoute = createRoute({
   },
 });
 
-export const listTrackedRoute = createRoute({
+export const listTrackedRoute = defineRoute({
   ...signedIn,
   tags: ["Tracking"],
   method: "get",
@@ -92,7 +92,7 @@ export const listTrackedRoute = createRoute({
   },
 });
 
-export const untrackRoute = createRoute({
+export const untrackRoute = defineRoute({
   ...signedIn,
   tags: ["Tracking"],
   method: "delete",

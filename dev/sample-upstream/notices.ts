@@ -1,4 +1,4 @@
-import { addDays } from "../../lib/kst";
+import { addDays } from "../../src/lib/kst";
 import { kstStamp } from "./dates";
 import { fail } from "./errors";
 import { hash32 } from "./random";
@@ -10,7 +10,6 @@ import { hash32 } from "./random";
 export type NoticeKind = "general" | "update" | "event" | "cashshop";
 
 interface KindInfo {
-  path: string;
   listField: string;
   urlPart: string;
   firstId: number;
@@ -20,15 +19,13 @@ interface KindInfo {
 }
 
 const KINDS: Record<NoticeKind, KindInfo> = {
-  general: { path: "notice", listField: "notice", urlPart: "notice", firstId: 11000, idStep: 3, everyDays: 2, titles: ["[점검] {md} 정기 점검 안내", "[안내] 게임 이용 관련 안내", "[완료] {md} 임시 점검 안내", "[안내] 일부 콘텐츠 오류 수정 안내", "[안내] 운영정책 변경 안내"] },
-  update: { path: "notice-update", listField: "update_notice", urlPart: "update", firstId: 2200, idStep: 1, everyDays: 7, titles: ["{md} 클라이언트 패치 안내", "{md} 업데이트 패치노트"] },
-  event: { path: "notice-event", listField: "event_notice", urlPart: "event", firstId: 1500, idStep: 2, everyDays: 3, titles: ["메이플 단풍 축제 이벤트", "출석 체크 이벤트", "썬데이 메이플", "버닝 월드 이벤트", "하이퍼 버닝 MAX"] },
-  cashshop: { path: "notice-cashshop", listField: "cashshop_notice", urlPart: "cashshop", firstId: 3200, idStep: 1, everyDays: 4, titles: ["신규 헤어 스타일 출시", "로얄 스타일 업데이트", "펫 패키지 판매 안내", "신규 라벨 아이템 출시"] },
+  general: { listField: "notice", urlPart: "notice", firstId: 11000, idStep: 3, everyDays: 2, titles: ["[점검] {md} 정기 점검 안내", "[안내] 게임 이용 관련 안내", "[완료] {md} 임시 점검 안내", "[안내] 일부 콘텐츠 오류 수정 안내", "[안내] 운영정책 변경 안내"] },
+  update: { listField: "update_notice", urlPart: "update", firstId: 2200, idStep: 1, everyDays: 7, titles: ["{md} 클라이언트 패치 안내", "{md} 업데이트 패치노트"] },
+  event: { listField: "event_notice", urlPart: "event", firstId: 1500, idStep: 2, everyDays: 3, titles: ["메이플 단풍 축제 이벤트", "출석 체크 이벤트", "썬데이 메이플", "버닝 월드 이벤트", "하이퍼 버닝 MAX"] },
+  cashshop: { listField: "cashshop_notice", urlPart: "cashshop", firstId: 3200, idStep: 1, everyDays: 4, titles: ["신규 헤어 스타일 출시", "로얄 스타일 업데이트", "펫 패키지 판매 안내", "신규 라벨 아이템 출시"] },
 };
 
 const LIST_SIZE = 20;
-
-export const NOTICE_PATHS = Object.fromEntries(Object.entries(KINDS).map(([kind, info]) => [info.path, kind as NoticeKind]));
 
 /** The ids on each list, newest first; details answer only for these. */
 export const SAMPLE_NOTICE_IDS: Readonly<Record<NoticeKind, readonly number[]>> = Object.fromEntries(

@@ -1,17 +1,17 @@
-import { addDays, daysBetween, isIsoDate, kstParts } from "../../lib/kst";
+import { addDays, daysBetween, isIsoDate, kstParts } from "../../src/lib/kst";
+import { endpoint } from "../../src/upstream/endpoints";
 import { fail } from "./errors";
 
-/** The first day any character data exists; growth curves are measured from it. */
-export const CHARACTER_START = "2023-12-21";
-export const RANKING_START = "2023-12-22";
-
-/** Earliest `date` per snapshot endpoint (nexon-upstream.md §3); others start at CHARACTER_START. */
-export const EARLIEST: Record<string, string> = {
-  "character/other-stat": "2025-08-21",
-  "character/ring-exchange-skill-equipment": "2025-08-21",
-  "user/union-artifact": "2024-01-18",
-  "user/union-champion": "2025-02-20",
-};
+/**
+ * The first day any character data exists (character/basic's earliest `date` in
+ * the endpoint table); growth curves are measured from it. Every other earliest
+ * day is read from its endpoint's row (routes.ts).
+ */
+export const CHARACTER_START: string = (() => {
+  const rule = endpoint("character", "basic").date;
+  if (rule.kind !== "snapshot") throw new Error("sample upstream: character/basic must be a snapshot endpoint");
+  return rule.earliest;
+})();
 
 /** Yesterday's snapshot appears at 02:00 KST, today's ranking at 08:30 KST. */
 const SNAPSHOT_READY_MINUTES = 2 * 60;
@@ -52,9 +52,9 @@ export function snapshotDate(raw: string | null, earliest: string, clock: Clock)
   return raw;
 }
 
-/** A ranking `date`: required; today is allowed (from 08:30 KST when delays are emulated). */
-export function rankingDate(raw: string | null, clock: Clock): string {
-  if (raw === null || !isIsoDate(raw) || raw < RANKING_START || raw > clock.today) fail("OPENAPI00004");
+/** A ranking `date`: required, no earlier than `earliest`; today is allowed (from 08:30 KST when delays are emulated). */
+export function rankingDate(raw: string | null, earliest: string, clock: Clock): string {
+  if (raw === null || !isIsoDate(raw) || raw < earliest || raw > clock.today) fail("OPENAPI00004");
   if (clock.publishDelays && raw === clock.today && clock.minutesOfDay < RANKING_READY_MINUTES) fail("OPENAPI00009");
   return raw;
 }

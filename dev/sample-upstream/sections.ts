@@ -1,4 +1,4 @@
-import { addDays } from "../../lib/kst";
+import { addDays } from "../../src/lib/kst";
 import { ICON_BASE, STAT_KO, gearStats } from "./catalog";
 import { characterImage, type Character, type Progress } from "./characters";
 import { equippedNames } from "./equipment";

@@ -1,4 +1,4 @@
-import { addYears } from "../../lib/kst";
+import { addYears } from "../../src/lib/kst";
 import { POPULATION, existsOn, populationCharacter, progressOn, type Character } from "./characters";
 import { historyDate, kstStamp, type Clock } from "./dates";
 import { fail } from "./errors";
@@ -81,13 +81,7 @@ export function achievementBody(key: string, today: string) {
   };
 }
 
-type HistoryKind = "starforce" | "cube" | "potential";
-const HISTORY: Record<string, { kind: HistoryKind; earliest?: string }> = {
-  "history/starforce": { kind: "starforce", earliest: "2023-12-27" },
-  "history/cube": { kind: "cube" },
-  "history/potential": { kind: "potential", earliest: "2024-01-25" },
-};
-export const HISTORY_PATHS = Object.keys(HISTORY);
+export type HistoryKind = "starforce" | "cube" | "potential";
 
 const ITEMS: [string, string, number][] = [
   ["에테르넬 시프셔츠", "상의", 250], ["앱솔랩스 나이트글러브", "장갑", 160], ["루즈 컨트롤 머신 마크", "얼굴장식", 160],
@@ -180,8 +174,8 @@ function decodeCursor(key: string, kind: string, cursor: string): { day: string;
   return { day: `${m[1]}-${m[2]}-${m[3]}`, offset: parseInt(m[4]!, 16) };
 }
 
-export function historyBody(path: string, q: URLSearchParams, key: string, clock: Clock) {
-  const { kind, earliest } = HISTORY[path]!;
+/** One page of a key's history; `earliest` is the endpoint's first day (its row in ENDPOINTS). */
+export function historyBody(kind: HistoryKind, earliest: string | undefined, q: URLSearchParams, key: string, clock: Clock) {
   const rawCount = q.get("count");
   const count = rawCount !== null && /^\d{2,4}$/.test(rawCount) ? Number(rawCount) : 0;
   if (count < 10 || count > 1000) fail("OPENAPI00004");

@@ -1,14 +1,17 @@
-import { describeError, log } from "../../lib/logging";
+import { describeError, log } from "../../src/lib/logging";
 import { clockAt } from "./dates";
 import { SampleUpstreamError, errorResponse, fail, jsonResponse } from "./errors";
 import { isSampleKeyValid } from "./private";
 import { ROUTES } from "./routes";
 
 /**
- * The built-in sample upstream: answers `GET …/maplestory/v1/<path>?<query>` exactly
- * as the NEXON Open API would (status codes, body shapes, error bodies), from
- * generated data, with no network. Selected by NEXON_API_BASE_URL=sample; also a
- * realistic fake for tests. Runs in workerd and in Node.
+ * The sample upstream, a development tool (never in the production bundle): answers
+ * `GET …/maplestory/v1/<path>?<query>` exactly as the NEXON Open API would (status
+ * codes, body shapes, error bodies), from generated data, with no network. One route
+ * per row of the endpoint table (src/upstream/endpoints.ts). With
+ * NEXON_API_BASE_URL=sample the Worker reaches it through the `SAMPLE_UPSTREAM`
+ * service binding (worker.ts, `npm run dev`); tests use it as a realistic fake.
+ * Runs in workerd and in Node.
  *
  * Where the real behaviour is unverified (nexon-upstream.md), the sample chooses:
  * - guild/id for an unknown name in a real world: 200 `{}`;
@@ -41,7 +44,7 @@ export function createSampleUpstream(options: SampleUpstreamOptions = {}): (requ
       if (!isSampleKeyValid(key)) fail("OPENAPI00005");
       const { pathname, searchParams } = new URL(request.url);
       const at = pathname.indexOf(PREFIX);
-      const handler = request.method === "GET" && at >= 0 ? ROUTES[pathname.slice(at + PREFIX.length)] : undefined;
+      const handler = request.method === "GET" && at >= 0 ? ROUTES.get(pathname.slice(at + PREFIX.length)) : undefined;
       if (!handler) fail("OPENAPI00006");
       return jsonResponse(handler({ q: searchParams, key, clock: clockAt(now(), options.publishDelays === true) }));
     } catch (err) {
@@ -52,10 +55,11 @@ export function createSampleUpstream(options: SampleUpstreamOptions = {}): (requ
   };
 }
 
-/** The fetcher the upstream client uses when NEXON_API_BASE_URL=sample. */
+/** The sample upstream at the current time: the SAMPLE_UPSTREAM worker and the tests' fake. */
 export const sampleUpstreamFetch: (request: Request) => Promise<Response> = createSampleUpstream();
 
 export { isSampleKeyValid } from "./private";
+export { ROUTES, type EndpointPath } from "./routes";
 export { SAMPLE_CHARACTERS, type SampleCharacter } from "./characters";
 export { SAMPLE_GUILD } from "./guilds";
 export { SAMPLE_NOTICE_IDS, type NoticeKind } from "./notices";

@@ -1,10 +1,15 @@
 import type { Context } from "hono";
-import type { AppEnv } from "../env";
-import { optionalUser } from "../features/auth/auth.middleware";
-import { unauthenticated } from "../features/auth/challenge";
-import { enforceRateLimit } from "../lib/rate-limit";
+import type { AppEnv } from "../../env";
+import { enforceRateLimit } from "../../lib/rate-limit";
+import { unauthenticated } from "./challenge";
+import { optionalUser } from "./auth.middleware";
 
-const decisions = new WeakMap<Context<AppEnv>, Promise<boolean>>();
+declare module "hono" {
+  interface ContextVariableMap {
+    /** This request's `?refresh=true` decision, once made (refreshRequested). */
+    refresh: Promise<boolean>;
+  }
+}
 
 const REFRESH_NEEDS_SIGN_IN = {
   en: "refresh=true is for signed-in users. Sign in, or leave refresh out to get the cached data.",
@@ -22,20 +27,15 @@ async function decide(c: Context<AppEnv>): Promise<boolean> {
 }
 
 /**
- * Whether this request bypasses the fresh cached copy (`?refresh=true`): only for
- * a signed-in user (anonymous → 401), rate-limited per user. Decided once per
- * request, however many upstream answers it loads (the profile loads 25).
+ * Whether this request skips the fresh cached copy (`?refresh=true`): only for a
+ * signed-in user (anonymous → 401), rate-limited per user. Handlers call it
+ * after validating their input and before loading anything; it is decided once
+ * per request, however many answers the request loads.
  */
 export function refreshRequested(c: Context<AppEnv>): Promise<boolean> {
-  let decision = decisions.get(c);
-  if (!decision) {
-    decision = decide(c);
-    decisions.set(c, decision);
-  }
+  const known = c.get("refresh");
+  if (known) return known;
+  const decision = decide(c);
+  c.set("refresh", decision);
   return decision;
-}
-
-/** A child invocation inherits its parent's already-made decision. */
-export function inheritRefresh(c: Context<AppEnv>, refresh: boolean): void {
-  decisions.set(c, Promise.resolve(refresh));
 }

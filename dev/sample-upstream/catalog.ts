@@ -1,4 +1,4 @@
-import { RANKING_CLASSES, WORLD_NAMES } from "../game-data";
+import { RANKING_CLASSES, WORLD_NAMES } from "../../src/upstream/game-data";
 
 /** Game vocabulary the sample characters are built from. */
 

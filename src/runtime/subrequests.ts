@@ -1,6 +1,3 @@
-import type { Context } from "hono";
-import type { AppEnv } from "../env";
-
 /**
  * Workers production keeps at most six subrequests of one invocation waiting for
  * response headers; a seventh queues until one of them has its headers. What
@@ -19,7 +16,7 @@ import type { AppEnv } from "../env";
  *
  * The docs also say that invocations started through service bindings are
  * "measured from the top-level request" and may share its six. The profile
- * fan-out (characters.fanout.ts) is built to be safe either way; see there.
+ * fan-out (features/characters/fanout) is built to be safe either way.
  */
 export const MAX_OPEN_SUBREQUESTS = 6;
 
@@ -37,7 +34,6 @@ export class SubrequestLimiter {
     // A released slot is handed straight to the next waiter, so `open` stays counted.
     else await new Promise<void>((resolve) => this.waiting.push(resolve));
     this.peak = Math.max(this.peak, this.open);
-    observer?.(this);
     try {
       return await task();
     } finally {
@@ -50,23 +46,4 @@ export class SubrequestLimiter {
   get inFlight(): number {
     return this.open;
   }
-}
-
-const limiters = new WeakMap<Context<AppEnv>, SubrequestLimiter>();
-
-/** The request's limiter: one per invocation (one Hono context per fetch event). */
-export function subrequests(c: Context<AppEnv>): SubrequestLimiter {
-  let limiter = limiters.get(c);
-  if (!limiter) {
-    limiter = new SubrequestLimiter();
-    limiters.set(c, limiter);
-  }
-  return limiter;
-}
-
-let observer: ((limiter: SubrequestLimiter) => void) | undefined;
-
-/** Test and benchmark hook: called each time a subrequest starts (undefined to stop). */
-export function observeSubrequests(fn: ((limiter: SubrequestLimiter) => void) | undefined): void {
-  observer = fn;
 }

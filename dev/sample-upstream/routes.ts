@@ -1,0 +1,174 @@
+import { isWorld } from "./catalog";
+import { characterByName, characterByOcid, existsOn, progressOn, type Character, type Progress } from "./characters";
+import { bodyDate, rankingDate, snapshotDate, type Clock } from "./dates";
+import { itemEquipmentBody } from "./equipment";
+import { fail } from "./errors";
+import { guildById, guildNamed } from "./guilds";
+import { androidBody, beautyBody, cashItemBody, petBody } from "./looks";
+import { noticeDetail, noticeList, type NoticeKind } from "./notices";
+import { achievementBody, characterListBody, historyBody, type HistoryKind } from "./private";
+import { achievementRanking, dojangRanking, guildRanking, overallRanking, theSeedRanking, unionRanking } from "./rankings";
+import {
+  abilityBody,
+  basicBody,
+  dojangBody,
+  hyperStatBody,
+  otherStatBody,
+  popularityBody,
+  propensityBody,
+  ringExchangeBody,
+  setEffectBody,
+  statBody,
+  symbolBody,
+} from "./sections";
+import { hexaMatrixBody, hexaStatBody, linkSkillBody, skillBody, vMatrixBody } from "./skills";
+import { guildBody, unionArtifactBody, unionBody, unionChampionBody, unionRaiderBody } from "./union";
+import { ENDPOINTS, type EndpointDef } from "../../src/upstream/endpoints";
+import { SKILL_GRADES } from "../../src/upstream/game-data";
+
+export interface RequestContext {
+  q: URLSearchParams;
+  key: string;
+  clock: Clock;
+}
+type Handler = (ctx: RequestContext) => object;
+type Section = (c: Character, day: string, p: Progress, q: URLSearchParams) => object;
+
+/** An upstream path of the endpoint table (src/upstream/endpoints.ts). */
+export type EndpointPath = EndpointDef["path"];
+/** Makes the handler of one row of the endpoint table (its dates come from the row). */
+type Build = (def: EndpointDef) => Handler;
+
+/** The row's earliest `date` (snapshot and ranking rows always have one). */
+function earliestOf(def: EndpointDef): string {
+  if (def.date.kind !== "snapshot" && def.date.kind !== "ranking") throw new Error(`sample upstream: ${def.path} has no earliest date`);
+  return def.date.earliest;
+}
+
+/** "No data" keeps every field, each null or an empty list; `date` stays. */
+const emptied = (body: object) => Object.fromEntries(Object.entries(body).map(([k, v]) => [k, Array.isArray(v) ? [] : null]));
+
+interface SectionOptions {
+  /** Also "no data" on days the character exists (e.g. no android). */
+  emptyWhen?: (c: Character) => boolean;
+  /** No-data bodies carry only `date` (ring exchange: every other field is optional). */
+  bare?: boolean;
+}
+
+const section = (build: Section, options: SectionOptions = {}): Build => (def) => {
+  const earliest = earliestOf(def);
+  return ({ q, clock }) => {
+    const ocid = q.get("ocid") ?? fail("OPENAPI00004");
+    const c = characterByOcid(ocid);
+    if (!c || !existsOn(c, clock.today)) fail("OPENAPI00003");
+    const date = snapshotDate(q.get("date"), earliest, clock);
+    const day = date ?? clock.today;
+    const body = build(c, day, progressOn(c, day), q);
+    const noData = !existsOn(c, day) || options.emptyWhen?.(c) === true;
+    return { date: bodyDate(date), ...(noData ? (options.bare ? {} : emptied(body)) : body) };
+  };
+};
+
+const skillGrade = (q: URLSearchParams): string => {
+  const grade = q.get("character_skill_grade");
+  return grade !== null && (SKILL_GRADES as readonly string[]).includes(grade) ? grade : fail("OPENAPI00004");
+};
+
+const ranking = (build: (q: URLSearchParams, date: string) => object): Build => (def) => {
+  const earliest = earliestOf(def);
+  return ({ q, clock }) => build(q, rankingDate(q.get("date"), earliest, clock));
+};
+
+const notices = (kind: NoticeKind): Build => () => ({ clock }) => noticeList(kind, clock.today);
+const noticeDetails = (kind: NoticeKind): Build => () => ({ q, clock }) => noticeDetail(kind, q.get("notice_id"), clock.today);
+
+const history = (kind: HistoryKind): Build => (def) => {
+  const earliest = def.date.kind === "history" ? def.date.earliest : undefined;
+  return ({ q, key, clock }) => historyBody(kind, earliest, q, key, clock);
+};
+
+/**
+ * One builder per upstream path: the compiler rejects a path without one, and
+ * test/node/sample-upstream.test.ts checks every row of ENDPOINTS is answered.
+ */
+const BUILDERS: Record<EndpointPath, Build> = {
+  id: () => ({ q, clock }) => {
+    const c = characterByName(q.get("character_name") ?? fail("OPENAPI00004"));
+    // An unknown name is 00004 on /id, not 00003 (nexon-upstream.md §2).
+    if (!c || !existsOn(c, clock.today)) fail("OPENAPI00004");
+    return { ocid: c.ocid };
+  },
+  "character/basic": section((c, day, p) => basicBody(c, day, p)),
+  "character/popularity": section((c, _d, p) => popularityBody(c, p)),
+  "character/stat": section((c, _d, p) => statBody(c, p)),
+  "character/hyper-stat": section((c, _d, p) => hyperStatBody(c, p)),
+  "character/propensity": section((c, _d, p) => propensityBody(c, p)),
+  "character/ability": section((c, _d, p) => abilityBody(c, p)),
+  "character/item-equipment": section((c, _d, p) => itemEquipmentBody(c, p.level)),
+  "character/cashitem-equipment": section((c) => cashItemBody(c)),
+  "character/symbol-equipment": section((c, _d, p) => symbolBody(c, p)),
+  "character/set-effect": section((c, _d, p) => setEffectBody(c, p)),
+  "character/beauty-equipment": section((c) => beautyBody(c)),
+  "character/android-equipment": section((c) => androidBody(c), { emptyWhen: (c) => !c.android }),
+  "character/pet-equipment": section((c) => petBody(c)),
+  "character/skill": section((c, _d, p, q) => skillBody(c, skillGrade(q), p)),
+  "character/link-skill": section((c) => linkSkillBody(c)),
+  "character/vmatrix": section((c, _d, p) => vMatrixBody(c, p)),
+  "character/hexamatrix": section((c, _d, p) => hexaMatrixBody(c, p)),
+  "character/hexamatrix-stat": section((c, _d, p) => hexaStatBody(c, p)),
+  "character/dojang": section((c, day, p) => dojangBody(c, day, p)),
+  "character/other-stat": section((c) => otherStatBody(c)),
+  "character/ring-exchange-skill-equipment": section((c) => ringExchangeBody(c), { bare: true }),
+  "user/union": section((c, _d, p) => unionBody(c, p)),
+  "user/union-raider": section((c, _d, p) => unionRaiderBody(c, p)),
+  "user/union-artifact": section((c, day, p) => unionArtifactBody(c, day, p)),
+  "user/union-champion": section((c, _d, p) => unionChampionBody(c, p)),
+  "guild/id": () => ({ q }) => {
+    const name = q.get("guild_name");
+    const world = q.get("world_name");
+    if (!name || world === null || !isWorld(world)) fail("OPENAPI00004");
+    // Unknown guild in a real world: 200 without an id (shape unverified upstream; we send {}).
+    const guild = guildNamed(world, name);
+    return guild ? { oguild_id: guild.oguild_id } : {};
+  },
+  "guild/basic": (def) => {
+    const earliest = earliestOf(def);
+    return ({ q, clock }) => {
+      const guild = guildById(q.get("oguild_id") ?? fail("OPENAPI00004")) ?? fail("OPENAPI00003");
+      const date = snapshotDate(q.get("date"), earliest, clock);
+      const body = guildBody(guild, date ?? clock.today);
+      return { date: bodyDate(date), ...(body.guild_member_count > 0 ? body : emptied(body)) };
+    };
+  },
+  "ranking/overall": ranking(overallRanking),
+  "ranking/union": ranking(unionRanking),
+  "ranking/guild": ranking(guildRanking),
+  "ranking/dojang": ranking(dojangRanking),
+  "ranking/theseed": ranking(theSeedRanking),
+  "ranking/achievement": ranking(achievementRanking),
+  notice: notices("general"),
+  "notice/detail": noticeDetails("general"),
+  "notice-update": notices("update"),
+  "notice-update/detail": noticeDetails("update"),
+  "notice-event": notices("event"),
+  "notice-event/detail": noticeDetails("event"),
+  "notice-cashshop": notices("cashshop"),
+  "notice-cashshop/detail": noticeDetails("cashshop"),
+  "character/list": () => ({ key, clock }) => characterListBody(key, clock.today),
+  "user/achievement": () => ({ key, clock }) => achievementBody(key, clock.today),
+  "history/starforce": history("starforce"),
+  "history/cube": history("cube"),
+  "history/potential": history("potential"),
+};
+
+/**
+ * Path (under /maplestory/v1/) → handler returning the body or throwing an upstream
+ * error: one per row of ENDPOINTS. A row without a builder (only possible past the
+ * compiler, e.g. a cast path) is not served, and the test names it.
+ */
+export const ROUTES: ReadonlyMap<string, Handler> = new Map(
+  ENDPOINTS.flatMap((def) => {
+    const build = (BUILDERS as Partial<Record<string, Build>>)[def.path];
+    return build ? [[def.path, build(def)] as const] : [];
+  }),
+);

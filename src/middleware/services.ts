@@ -1,0 +1,86 @@
+import type { Context, MiddlewareHandler } from "hono";
+import { PublicCache } from "../cache/public-cache";
+import type { Bindings, RequestStats } from "../env";
+import { backgroundOf, type Background } from "../runtime/background";
+import { DeferredWork } from "../runtime/deferred";
+import { SubrequestLimiter } from "../runtime/subrequests";
+import type { NexonClient } from "../upstream/client";
+import { createNexonClient } from "../upstream/connect";
+
+export interface ServicesInit {
+  env: Bindings;
+  /** The invocation's `waitUntil`. */
+  background: Background;
+  /** The serving origin (Cache API keys live under it). */
+  origin: string;
+  /** false: deferred work starts at once (nothing to wait for: a child invocation). */
+  holdDeferred?: boolean;
+}
+
+/**
+ * One invocation's services, built once and read as `c.var.services` (a
+ * request) or held by a profile child (src/index.ts). The upstream client and
+ * the cache are made on first use, so a route that needs neither never reads
+ * the upstream settings (a bad one answers 500 MISCONFIGURED only where it matters).
+ */
+export class Services {
+  /** Timings and counts for the log line, metrics and Server-Timing. */
+  readonly stats: RequestStats = { cacheMs: 0, upstreamMs: 0, upstreamCalls: 0 };
+  /** Production's six-open-subrequests rule, for every outbound call of this invocation. */
+  readonly subrequests = new SubrequestLimiter();
+  /** Work that runs once the response has been delivered. */
+  readonly deferred: DeferredWork;
+  readonly background: Background;
+  #upstream?: NexonClient;
+  #cache?: PublicCache;
+
+  constructor(private readonly init: ServicesInit) {
+    this.background = init.background;
+    this.deferred = new DeferredWork(init.background, init.holdDeferred ?? true);
+  }
+
+  /** The NEXON client, counting into `stats` and gated by `subrequests`. */
+  get upstream(): NexonClient {
+    return (this.#upstream ??= createNexonClient(this.init.env, { stats: this.stats, gate: (task) => this.subrequests.run(task) }));
+  }
+
+  /** Public upstream data through the cache tiers. */
+  get cache(): PublicCache {
+    const { env, origin } = this.init;
+    return (this.#cache ??= new PublicCache({
+      env,
+      origin,
+      upstream: this.upstream,
+      subrequests: this.subrequests,
+      deferred: this.deferred,
+      background: this.background,
+      stats: this.stats,
+    }));
+  }
+}
+
+declare module "hono" {
+  interface ContextVariableMap {
+    services: Services;
+    /** The same object as `services.stats`. */
+    stats: RequestStats;
+  }
+}
+
+function executionContextOf(c: Context): Context["executionCtx"] | undefined {
+  try {
+    return c.executionCtx;
+  } catch {
+    // A bare `app.request` (unit tests) has none.
+    return undefined;
+  }
+}
+
+/** Sets this request's services: `services`, `stats` and `deferred` (src/runtime/deferred.ts). */
+export const services: MiddlewareHandler<{ Bindings: Bindings }> = async (c, next) => {
+  const built = new Services({ env: c.env, background: backgroundOf(executionContextOf(c)), origin: new URL(c.req.url).origin });
+  c.set("services", built);
+  c.set("stats", built.stats);
+  c.set("deferred", built.deferred);
+  await next();
+};
