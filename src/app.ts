@@ -5,14 +5,14 @@ import { VERSION } from "./features/meta/meta.handlers";
 import { metaRoutes } from "./features/meta/meta.index";
 import { authRoutes } from "./features/auth/auth.index";
 import { meRoutes } from "./features/me/me.index";
-import { characterRoutes, unknownSectionRoutes } from "./features/characters/characters.index";
+import { characterRoutes } from "./features/characters/characters.index";
 import { guildRoutes } from "./features/guilds/guilds.index";
 import { noticeRoutes } from "./features/notices/notices.index";
 import { rankingRoutes } from "./features/rankings/rankings.index";
 import { trackingRoutes } from "./features/tracking/tracking.index";
 import { markSampleData } from "./middleware/sample";
 import { preferredLanguage } from "./lib/i18n";
-import { BEARER_AUTH, createRouter, fillOperationIds } from "./lib/openapi";
+import { BEARER_AUTH, createRouter } from "./lib/openapi";
 import { limitBody, requireJsonBody } from "./middleware/body";
 import { methodNotAllowedProblem, notFound, onError } from "./middleware/errors";
 import { observe } from "./middleware/observe";
@@ -67,10 +67,6 @@ export function createApp() {
   app.route("/", rankingRoutes);
   app.route("/", noticeRoutes);
   app.route("/", trackingRoutes);
-  // Keep last among /v1/characters routes: it answers unknown sections.
-  app.route("/", unknownSectionRoutes);
-  // After every route is mounted.
-  fillOperationIds(app);
 
   app.openAPIRegistry.registerComponent("securitySchemes", BEARER_AUTH, {
     type: "http",

@@ -1,3 +1,4 @@
+import { z } from "zod";
 import type { CachePolicy } from "./policy";
 
 /**
@@ -80,11 +81,17 @@ export function retentionSeconds(meta: EntryMeta, now: number): number {
   return Math.ceil((Math.max(meta.fresh_until, meta.stale_until, meta.error_until) - now) / 1000);
 }
 
+const StoredMeta = z.object({
+  fetched_at: z.number(),
+  fresh_until: z.number(),
+  stale_until: z.number(),
+  error_until: z.number(),
+  etag: z.string(),
+  empty: z.boolean(),
+});
+
 /** Metadata read back from a tier (stored with its ETag); anything malformed counts as a miss. */
 export function parseMeta(value: unknown): EntryMeta | null {
-  if (typeof value !== "object" || value === null) return null;
-  const m = value as Record<string, unknown>;
-  const numbers = ["fetched_at", "fresh_until", "stale_until", "error_until"] as const;
-  if (!numbers.every((k) => typeof m[k] === "number") || typeof m.etag !== "string" || typeof m.empty !== "boolean") return null;
-  return m as unknown as EntryMeta;
+  const parsed = StoredMeta.safeParse(value);
+  return parsed.success ? parsed.data : null;
 }

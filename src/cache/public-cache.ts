@@ -107,7 +107,7 @@ export function loadedFrom(entry: CacheEntry, cache: CacheStatus, now: number): 
  * response is out; errors are never stored.
  *
  * @example
- * const loaded = await c.var.cache.load({ def: endpoint("character", "basic"), params: { ocid } });
+ * const loaded = await c.var.services.cache.load({ def: endpoint("character", "basic"), params: { ocid } });
  */
 export class PublicCache {
   private readonly source: string;

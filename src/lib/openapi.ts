@@ -100,13 +100,3 @@ export function defaultOperationId(method: string, path: string): string {
 export function defineRoute<P extends string, R extends Omit<RouteConfig, "path"> & { path: P }>(config: R) {
   return createRoute({ ...config, operationId: config.operationId ?? defaultOperationId(config.method, config.path) });
 }
-
-/**
- * @deprecated Every route now gets its operationId from defineRoute, so this
- * finds nothing to fill. Delete it together with its call in app.ts.
- */
-export function fillOperationIds(router: AppRouter): void {
-  for (const def of router.openAPIRegistry.definitions) {
-    if (def.type === "route" && !def.route.operationId) def.route.operationId = defaultOperationId(def.route.method, def.route.path);
-  }
-}

@@ -15,8 +15,9 @@
  * tests, benchmark): every outbound call of an invocation goes through it.
  *
  * The docs also say that invocations started through service bindings are
- * "measured from the top-level request" and may share its six. The profile
- * fan-out (features/characters/fanout) is built to be safe either way.
+ * "measured from the top-level request" and may share its six. Whether that
+ * holds for the profile fan-out's RPC children is unmeasured;
+ * PROFILE_CHILD_INVOCATIONS=off loads a profile in one invocation.
  */
 export const MAX_OPEN_SUBREQUESTS = 6;
 

@@ -20,8 +20,8 @@ import { UPSTREAM_BODY_SCHEMAS } from "./schemas.generated";
 /**
  * THE table of upstream endpoints. Every other layer derives from it: the client
  * (path, parameters), date validation (dates.ts), the cache policy (cache class),
- * the public routes and their OpenAPI schemas (group + name + body). A new upstream
- * endpoint is one row here.
+ * most public routes and their OpenAPI schemas (group + name + body). What else a
+ * new endpoint touches: README, "Adding an upstream endpoint".
  */
 
 /** Which days a `date` may name, as the upstream rules them (nexon-upstream.md §3). */
@@ -60,7 +60,7 @@ export interface EndpointDef {
   /**
    * A typical answer's size in KiB, where it stands out from the 1-3 KiB of
    * most sections. The profile loads its heaviest sections in its own
-   * invocation, so their bytes never cross a child hop (characters.fanout.ts).
+   * invocation, so their bytes never cross a child hop (features/characters/fanout/plan.ts).
    */
   typicalKiB?: number;
 }

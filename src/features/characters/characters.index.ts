@@ -10,10 +10,4 @@ router.openapi(profileByNameRoute, getProfileByName);
 for (const { def, route } of SECTION_ROUTES) router.openapi(route, sectionHandler(def));
 router.openapi(profileRoute, getProfile);
 
-/**
- * @deprecated Empty: unknown sections are answered by the app's notFound handler
- * (middleware/errors.ts). Delete this together with its mount in app.ts.
- */
-export const unknownSectionRoutes = createRouter();
-
 export const characterRoutes = router;
