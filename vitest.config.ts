@@ -29,6 +29,8 @@ export default defineConfig(async () => {
                   ENCRYPTION_KEY: "MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY=",
                   CORS_ALLOWED_ORIGINS: "https://app.example.com",
                   NEXON_RPS: "50",
+                  // Tests wait for each call's deferred work (test/helpers.ts): no reason to make it wait longer.
+                  DEFERRED_WORK_DELAY_MS: "0",
                   TEST_MIGRATIONS: migrations,
                 },
                 // The development config's sample upstream Worker, answered in-process.

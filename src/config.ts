@@ -28,6 +28,7 @@ const ConfigSchema = z
     LOGIN_MAX_FAILURES_PER_CLIENT: intVar(30, 1, 10_000),
     LOGIN_FAILURE_WINDOW_SECONDS: intVar(900, 60, 86_400),
     PROFILE_CHILD_INVOCATIONS: z.enum(["on", "off"]).default("on"),
+    DEFERRED_WORK_DELAY_MS: intVar(100, 0, 5_000),
     MAPLESTORY_API_KEY: z.string().min(1).optional(),
     JWT_SECRET: z.string().min(32, "must be at least 32 characters"),
     JWT_SECRET_PREVIOUS: z.string().min(32, "must be at least 32 characters").optional(),
@@ -52,6 +53,8 @@ export interface Config {
   loginThrottle: { perUsername: number; perClient: number; windowSeconds: number };
   /** childInvocations false: a profile loads every section in its own invocation (src/features/characters/fanout). */
   profile: { childInvocations: boolean };
+  /** How long after a response's delivery its cache stores and log line start (src/runtime/deferred.ts). */
+  deferredWorkDelayMs: number;
 }
 
 /** Empty strings from `.dev.vars` or the dashboard mean "not set". */
@@ -107,6 +110,7 @@ export function getConfig(env: Bindings): Config {
       windowSeconds: v.LOGIN_FAILURE_WINDOW_SECONDS,
     },
     profile: { childInvocations: v.PROFILE_CHILD_INVOCATIONS === "on" },
+    deferredWorkDelayMs: v.DEFERRED_WORK_DELAY_MS,
   };
   cache.set(env, config);
   return config;

@@ -22,12 +22,19 @@ afterEach(() => {
 /** The most subrequests each invocation (each limiter) had open at once. */
 function watchLimiters(): Map<SubrequestLimiter, number> {
   const peaks = new Map<SubrequestLimiter, number>();
+  const open = new Map<SubrequestLimiter, number>();
   const run = SubrequestLimiter.prototype.run;
   vi.spyOn(SubrequestLimiter.prototype, "run").mockImplementation(function <T>(this: SubrequestLimiter, task: () => Promise<T>) {
-    const running = run.call(this, task) as Promise<T>;
-    // A free slot is taken at once; a queued task inherits a released slot, so `inFlight` never grows for it.
-    peaks.set(this, Math.max(peaks.get(this) ?? 0, this.inFlight));
-    return running;
+    return run.call(this, async () => {
+      const now = (open.get(this) ?? 0) + 1;
+      open.set(this, now);
+      peaks.set(this, Math.max(peaks.get(this) ?? 0, now));
+      try {
+        return await task();
+      } finally {
+        open.set(this, (open.get(this) ?? 1) - 1);
+      }
+    }) as Promise<T>;
   });
   return peaks;
 }

@@ -25,7 +25,3 @@ export function preferredLanguage(acceptLanguage: string | undefined | null): La
   }
   return best.lang;
 }
-
-export function localize(text: Localized, language: Language): string {
-  return text[language];
-}

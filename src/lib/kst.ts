@@ -48,11 +48,3 @@ export function dateRange(from: string, to: string): string[] {
   for (let d = from; d <= to; d = addDays(d, 1)) out.push(d);
   return out;
 }
-
-/** Milliseconds until the next KST wall-clock time `hh:mm` (for Retry-After). */
-export function msUntilKst(now: number, hour: number, minute = 0): number {
-  const { minutesOfDay } = kstParts(now);
-  const target = hour * 60 + minute;
-  const minutes = target > minutesOfDay ? target - minutesOfDay : 24 * 60 - minutesOfDay + target;
-  return minutes * 60 * 1000;
-}

@@ -1,5 +1,6 @@
 import type { Context, MiddlewareHandler } from "hono";
 import { PublicCache } from "../cache/public-cache";
+import { getConfig } from "../config";
 import type { Bindings, RequestStats } from "../env";
 import { backgroundOf, type Background } from "../runtime/background";
 import { DeferredWork } from "../runtime/deferred";
@@ -15,6 +16,15 @@ export interface ServicesInit {
   origin: string;
   /** false: deferred work starts at once (nothing to wait for: a child invocation). */
   holdDeferred?: boolean;
+}
+
+/** DEFERRED_WORK_DELAY_MS; 0 when the settings are bad (that request already answers 500 MISCONFIGURED where it matters). */
+function deferredWorkDelay(env: Bindings): number {
+  try {
+    return getConfig(env).deferredWorkDelayMs;
+  } catch {
+    return 0;
+  }
 }
 
 /**
@@ -36,7 +46,7 @@ export class Services {
 
   constructor(private readonly init: ServicesInit) {
     this.background = init.background;
-    this.deferred = new DeferredWork(init.background, init.holdDeferred ?? true);
+    this.deferred = new DeferredWork(init.background, { held: init.holdDeferred ?? true, delayMs: () => deferredWorkDelay(init.env) });
   }
 
   /** The NEXON client, counting into `stats` and gated by `subrequests`. */

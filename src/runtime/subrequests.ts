@@ -24,8 +24,6 @@ export const MAX_OPEN_SUBREQUESTS = 6;
 export class SubrequestLimiter {
   private open = 0;
   private readonly waiting: (() => void)[] = [];
-  /** Most subrequests this invocation ever had open at once. */
-  peak = 0;
 
   constructor(readonly limit = MAX_OPEN_SUBREQUESTS) {}
 
@@ -34,7 +32,6 @@ export class SubrequestLimiter {
     if (this.open < this.limit) this.open += 1;
     // A released slot is handed straight to the next waiter, so `open` stays counted.
     else await new Promise<void>((resolve) => this.waiting.push(resolve));
-    this.peak = Math.max(this.peak, this.open);
     try {
       return await task();
     } finally {
@@ -42,9 +39,5 @@ export class SubrequestLimiter {
       if (next) next();
       else this.open -= 1;
     }
-  }
-
-  get inFlight(): number {
-    return this.open;
   }
 }

@@ -1,9 +1,7 @@
 import { z } from "@hono/zod-openapi";
 import { defineRoute, OPTIONAL_BEARER, problemResponses, ProblemSchema, PUBLIC_DATA_ERRORS } from "../../lib/openapi";
-import { bodySchemaFor, SECTION_NAMES, SECTIONS, type EndpointDef } from "../../upstream/endpoints";
+import { bodySchemaFor, SECTIONS, type EndpointDef } from "../../upstream/endpoints";
 import { characterNameParam, dateParam, ocidParam, refreshParam, skillGradeParam } from "../../upstream/params";
-
-export const SectionNameSchema = z.enum(SECTION_NAMES).openapi("SectionName");
 
 const pascal = (name: string) => name.replace(/(^|-)(\w)/g, (_, __, ch: string) => ch.toUpperCase());
 
