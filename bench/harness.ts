@@ -109,7 +109,7 @@ export const workerTail: string[] = [];
  * subrequest's span, each log line, the outcome) for wrangler's local logs and
  * traces view. It is a development tool: a deployed Worker's logs and traces
  * are collected outside its isolate, not by JavaScript on its thread. Off, the
- * benchmark measures the Worker and not the tool; README → Benchmarks also gives
+ * benchmark measures the Worker and not the tool; bench/README.md also gives
  * a run with it on.
  */
 const LOCAL_OBSERVABILITY = process.env.BENCH_LOCAL_OBSERVABILITY === "true" ? "true" : "false";

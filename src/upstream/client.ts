@@ -127,6 +127,8 @@ export class NexonClient {
   private readonly random: () => number;
   /** Where every upstream path starts: the base URL's origin (API_PREFIX is absolute). */
   private readonly root: string;
+  /** Each key's fingerprint, computed once per client: a profile makes 24 calls with one key. */
+  private readonly fingerprints = new Map<string, Promise<string>>();
 
   constructor(private readonly options: NexonClientOptions) {
     this.root = new URL(API_PREFIX, options.baseUrl).href;
@@ -144,6 +146,15 @@ export class NexonClient {
     return query ? `${this.root}${def.path}?${query}` : `${this.root}${def.path}`;
   }
 
+  private fingerprintOf(key: string): Promise<string> {
+    let fingerprint = this.fingerprints.get(key);
+    if (!fingerprint) {
+      fingerprint = keyFingerprint(key);
+      this.fingerprints.set(key, fingerprint);
+    }
+    return fingerprint;
+  }
+
   async get(def: EndpointDef, params: UpstreamParams, options: CallOptions = {}): Promise<UpstreamBody> {
     return (await this.fetchAnswer(def, params, options)).body;
   }
@@ -153,7 +164,7 @@ export class NexonClient {
     const key = def.access === "private" ? options.userKey! : this.options.serviceKey;
     const url = this.buildUrl(def, params, options.date);
     const deadline = this.now() + this.deadlineMs;
-    const budget = (this.options.budget ?? ((fp: string) => budgetFor(fp, this.options.rps)))(await keyFingerprint(key));
+    const budget = (this.options.budget ?? ((fp: string) => budgetFor(fp, this.options.rps)))(await this.fingerprintOf(key));
 
     let failure: UpstreamFailure | undefined;
     for (let attempt = 0; attempt <= this.maxRetries; attempt++) {
