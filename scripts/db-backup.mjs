@@ -1,6 +1,9 @@
 // `npm run db:backup`: exports the D1 database (schema, rows and migration history)
-// to one SQL file that `npm run db:restore` loads into an empty database.
-import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+// to one SQL file that `npm run db:restore` loads into an empty database. The file
+// holds password hashes and encrypted keys, so it is readable by its owner only
+// (mode 0600, also when it already existed).
+import { closeSync, fchmodSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { dirname, join, relative, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { configForPersistDir, root, runWrangler } from "./wrangler-cli.mjs";
@@ -48,8 +51,12 @@ const stamp = new Date().toISOString().replace(/\.\d+Z$/, "Z").replaceAll(":", "
 const output = resolve(args.output ?? join(root, "backups", `${stamp}-${where}.sql`));
 mkdirSync(dirname(output), { recursive: true });
 
-const wranglerArgs = ["d1", "export", args.database, "--output", output];
-let cleanup = () => {};
+// wrangler writes its export with the default umask (often world-readable): into a
+// directory only we can enter (mkdtemp makes it 0700), never straight to `output`.
+const exportDir = mkdtempSync(join(tmpdir(), "maplestorage-backup-"));
+const exported = join(exportDir, "export.sql");
+const wranglerArgs = ["d1", "export", args.database, "--output", exported];
+let cleanup = () => rmSync(exportDir, { recursive: true, force: true });
 if (args.remote) {
   wranglerArgs.push("--remote", "--env", "production");
 } else {
@@ -57,17 +64,38 @@ if (args.remote) {
   if (args["persist-to"]) {
     const config = configForPersistDir(args["persist-to"]);
     wranglerArgs.push("--config", config.configPath);
-    cleanup = config.cleanup;
+    const removeExport = cleanup;
+    cleanup = () => {
+      config.cleanup();
+      removeExport();
+    };
   }
 }
 
 const { status } = runWrangler(wranglerArgs);
-cleanup();
 if (status !== 0) {
+  cleanup();
   console.error(`db:backup: wrangler d1 export failed (exit ${status}); no backup written.`);
   process.exit(status);
 }
-writeFileSync(output, rowsAfterSchema(readFileSync(output, "utf8")));
+const sql = rowsAfterSchema(readFileSync(exported, "utf8"));
+cleanup();
+writePrivate(output, sql);
+
+/**
+ * Writes `text` to `file` with mode 0600. The mode is set on the open file before
+ * anything is written, so an existing file that was readable by others (mode is kept
+ * on truncation) never holds the backup under its old mode.
+ */
+function writePrivate(file, text) {
+  const fd = openSync(file, "w", 0o600);
+  try {
+    fchmodSync(fd, 0o600);
+    writeFileSync(fd, text);
+  } finally {
+    closeSync(fd);
+  }
+}
 
 /**
  * D1's export writes each table's rows right after its CREATE TABLE, in name order, so

@@ -3,6 +3,9 @@
 // restored database is at the backup's migration level and `migrations apply` carries
 // on from there. Restoring over existing tables would fail halfway or mix two
 // states, so a database that has any table is refused before anything is written.
+// After loading, every session is revoked (reason "restore"): sign-ins from before
+// the restore, whose refresh tokens may have been rotated or revoked since the backup
+// was taken, all end, and everyone signs in again.
 import { existsSync } from "node:fs";
 import { resolve } from "node:path";
 import { parseArgs } from "node:util";
@@ -91,3 +94,31 @@ if (status !== 0) {
   process.exit(status);
 }
 console.log(`db:restore: loaded ${parsed.positionals[0]} into the ${where} database ${args.database}.`);
+
+// Milliseconds since the epoch, as the Worker writes them (src/features/auth/sessions.ts).
+const LIVE_SESSIONS = "SELECT count(*) AS live FROM sessions WHERE revoked_at IS NULL";
+const REVOKE_SESSIONS = `UPDATE sessions SET revoked_at = ${Date.now()}, revoked_reason = 'restore' WHERE revoked_at IS NULL`;
+const revoke = runWrangler(
+  [
+    "d1", "execute", args.database, ...target, "--json", "--command",
+    `${LIVE_SESSIONS}; ${REVOKE_SESSIONS}; ${LIVE_SESSIONS}`,
+    ...(args.remote ? ["--yes"] : []),
+  ],
+  { capture: true },
+);
+let revoked;
+try {
+  if (revoke.status !== 0) throw new Error(`exit ${revoke.status}`);
+  const [before, , after] = JSON.parse(revoke.stdout);
+  if (after.results[0].live !== 0) throw new Error(`${after.results[0].live} sessions still live`);
+  revoked = before.results[0].live;
+} catch (err) {
+  console.error(revoke.stdout, revoke.stderr);
+  console.error(
+    `db:restore: the data is loaded, but revoking its sessions failed (${err.message}).\n` +
+      "Old sign-ins still work until you run, on that database:\n" +
+      `  npx wrangler d1 execute ${args.database} ${target.join(" ")} --command "${REVOKE_SESSIONS}"`,
+  );
+  process.exit(1);
+}
+console.log(`db:restore: revoked every session (${revoked} still live in the backup): everyone must sign in again.`);

@@ -19,7 +19,7 @@ import { observe } from "./middleware/observe";
 import { services } from "./middleware/services";
 import { deferUntilDelivered } from "./runtime/deferred";
 import { rateLimitClients } from "./middleware/rate-limit";
-import { corsFromConfig, securityHeaders } from "./middleware/security";
+import { corsFromConfig, securityHeaders, sharedRequestId } from "./middleware/security";
 
 export const OPENAPI_INFO = {
   title: "MapleStorage API",
@@ -37,7 +37,8 @@ export function createApp() {
   // Order matters: the request id and language exist before anything can fail,
   // so every problem carries them; the services before what uses them; observe
   // wraps everything it measures, and its log line waits for whatever waits
-  // for the response's delivery (deferUntilDelivered).
+  // for the response's delivery (deferUntilDelivered); inside it, sharedRequestId
+  // swaps a caller's id on a shareable answer before the line is written.
   app.use(
     "*",
     requestId({ limitLength: 128 }),
@@ -48,6 +49,7 @@ export function createApp() {
     services,
     timing({ autoEnd: true }),
     observe,
+    sharedRequestId,
     deferUntilDelivered,
     securityHeaders,
     corsFromConfig,

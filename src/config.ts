@@ -24,7 +24,9 @@ const ConfigSchema = z
     CORS_ALLOWED_ORIGINS: z.string().default(""),
     ACCESS_TOKEN_TTL_SECONDS: intVar(900, 60, 86_400),
     REFRESH_TOKEN_TTL_SECONDS: intVar(1_209_600, 3_600, 7_776_000),
-    LOGIN_MAX_FAILURES_PER_USERNAME: intVar(5, 1, 1_000),
+    SESSION_MAX_AGE_SECONDS: intVar(7_776_000, 3_600, 31_536_000),
+    LOGIN_MAX_FAILURES_PER_ACCOUNT_AND_CLIENT: intVar(5, 1, 1_000),
+    LOGIN_MAX_FAILURES_PER_ACCOUNT: intVar(50, 1, 100_000),
     LOGIN_MAX_FAILURES_PER_CLIENT: intVar(30, 1, 10_000),
     LOGIN_FAILURE_WINDOW_SECONDS: intVar(900, 60, 86_400),
     PROFILE_CHILD_INVOCATIONS: z.enum(["on", "off"]).default("on"),
@@ -33,11 +35,17 @@ const ConfigSchema = z
     JWT_SECRET: z.string().min(32, "must be at least 32 characters"),
     JWT_SECRET_PREVIOUS: z.string().min(32, "must be at least 32 characters").optional(),
     ENCRYPTION_KEY: base64Key32,
+    ENCRYPTION_KEY_PREVIOUS: base64Key32.optional(),
   })
   .superRefine((env, ctx) => {
     // The sample upstream must be chosen on purpose, never by a production deploy.
     if (env.NEXON_API_BASE_URL === "sample" && env.ENVIRONMENT === "production") {
       ctx.addIssue({ code: "custom", path: ["NEXON_API_BASE_URL"], message: "sample data is not allowed in production" });
+    }
+    // Our service key travels with every upstream call: plain http only on a developer's machine or in tests.
+    // (Refinements run even when the URL itself failed, so read the scheme from the text.)
+    if (/^\s*http:/i.test(env.NEXON_API_BASE_URL) && env.ENVIRONMENT !== "development" && env.ENVIRONMENT !== "test") {
+      ctx.addIssue({ code: "custom", path: ["NEXON_API_BASE_URL"], message: "must be https:// outside development" });
     }
     if (env.NEXON_API_BASE_URL !== "sample" && !env.MAPLESTORY_API_KEY) {
       ctx.addIssue({ code: "custom", path: ["MAPLESTORY_API_KEY"], message: "is required for the real upstream" });
@@ -48,9 +56,18 @@ export interface Config {
   environment: "development" | "test" | "production";
   nexon: { baseUrl: string; useSample: boolean; apiKey: string; rps: number; timeoutMs: number; deadlineMs: number };
   corsAllowedOrigins: string[];
-  tokens: { accessTtlSeconds: number; refreshTtlSeconds: number; jwtSecret: string; jwtSecretPrevious?: string };
+  /** sessionMaxAgeSeconds: a session's absolute limit from sign-in; refreshing never extends past it. */
+  tokens: {
+    accessTtlSeconds: number;
+    refreshTtlSeconds: number;
+    sessionMaxAgeSeconds: number;
+    jwtSecret: string;
+    jwtSecretPrevious?: string;
+  };
   encryptionKey: string;
-  loginThrottle: { perUsername: number; perClient: number; windowSeconds: number };
+  /** The key before the last rotation: stored NEXON keys sealed under it still open (then are sealed again). */
+  encryptionKeyPrevious?: string;
+  loginThrottle: { perAccountAndClient: number; perAccount: number; perClient: number; windowSeconds: number };
   /** childInvocations false: a profile loads every section in its own invocation (src/features/characters/fanout). */
   profile: { childInvocations: boolean };
   /** How long after a response's delivery its cache stores and log line start (src/runtime/deferred.ts). */
@@ -100,12 +117,15 @@ export function getConfig(env: Bindings): Config {
     tokens: {
       accessTtlSeconds: v.ACCESS_TOKEN_TTL_SECONDS,
       refreshTtlSeconds: v.REFRESH_TOKEN_TTL_SECONDS,
+      sessionMaxAgeSeconds: v.SESSION_MAX_AGE_SECONDS,
       jwtSecret: v.JWT_SECRET,
       jwtSecretPrevious: v.JWT_SECRET_PREVIOUS,
     },
     encryptionKey: v.ENCRYPTION_KEY,
+    encryptionKeyPrevious: v.ENCRYPTION_KEY_PREVIOUS,
     loginThrottle: {
-      perUsername: v.LOGIN_MAX_FAILURES_PER_USERNAME,
+      perAccountAndClient: v.LOGIN_MAX_FAILURES_PER_ACCOUNT_AND_CLIENT,
+      perAccount: v.LOGIN_MAX_FAILURES_PER_ACCOUNT,
       perClient: v.LOGIN_MAX_FAILURES_PER_CLIENT,
       windowSeconds: v.LOGIN_FAILURE_WINDOW_SECONDS,
     },

@@ -7,6 +7,8 @@ export interface Secrets {
   JWT_SECRET?: string;
   JWT_SECRET_PREVIOUS?: string;
   ENCRYPTION_KEY?: string;
+  /** Optional, during a key rotation: the old ENCRYPTION_KEY (see README, Operations). */
+  ENCRYPTION_KEY_PREVIOUS?: string;
 }
 
 /** Development only (wrangler.toml's top level): the sample upstream Worker in dev/sample-upstream. */

@@ -5,6 +5,9 @@ import { fillSectionsForParent, type ChildInput, type ChildOutput } from "./feat
 import { runDailySnapshots } from "./jobs/daily-snapshots";
 import { pruneAuthData } from "./jobs/prune-auth";
 
+/** The deployment-wide upstream call budget, one Durable Object per NEXON key (src/upstream/budget). */
+export { UpstreamBudget } from "./upstream/budget/object";
+
 const app = createApp();
 
 export default {

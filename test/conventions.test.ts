@@ -5,6 +5,9 @@ import { createRoute } from "@hono/zod-openapi";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { createApp } from "../src/app";
 import worker from "../src/index";
+import { SAMPLE_CHARACTERS } from "../dev/sample-upstream";
+import { isPublicRead } from "../src/middleware/security";
+import { fakeUpstream } from "./fake-upstream";
 import { call, expectProblem, jsonInit, runToCompletion } from "./helpers";
 
 /** An app with two extra routes: one that validates a JSON body, one that crashes. */
@@ -157,14 +160,87 @@ describe("headers on every response", () => {
     expect(replaced.headers.get("x-request-id")).toMatch(/^[\w-]+$/);
   });
 
-  it("allows CORS only for configured origins", async () => {
-    const allowed = await call("/health", { headers: { Origin: "https://app.example.com" } });
+  it("answers public GETs to any origin with *, one copy for everyone (no Vary: Origin), never with credentials", async () => {
+    for (const path of ["/health", "/openapi.json", "/v1/nothing-here"]) {
+      for (const origin of ["https://app.example.com", "https://evil.example.com", undefined]) {
+        const res = await call(path, { headers: origin ? { Origin: origin } : {} });
+        expect(res.headers.get("access-control-allow-origin")).toBe("*");
+        expect(res.headers.get("access-control-allow-credentials")).toBeNull();
+        expect(res.headers.get("vary") ?? "").not.toMatch(/origin/i);
+      }
+    }
+    const preflight = await call("/v1/characters/lookup", {
+      method: "OPTIONS",
+      headers: { Origin: "https://evil.example.com", "Access-Control-Request-Method": "GET", "Access-Control-Request-Headers": "authorization" },
+    });
+    expect(preflight.status).toBe(204);
+    expect(preflight.headers.get("access-control-allow-origin")).toBe("*");
+    expect(preflight.headers.get("access-control-allow-headers")).toContain("Authorization");
+    expect(preflight.headers.get("access-control-allow-credentials")).toBeNull();
+    expect(preflight.headers.get("vary") ?? "").not.toMatch(/origin/i);
+  });
+
+  it("allows only the configured origins on sign-in, signed-in routes and anything but GET, with Vary: Origin", async () => {
+    const token = (origin: string) => call("/v1/auth/token", jsonInit("POST", { username: "nobody", password: "wrong-password" }, { Origin: origin }));
+    const denied = await token("https://evil.example.com");
+    expect(denied.headers.get("access-control-allow-origin")).toBeNull();
+    const allowed = await token("https://app.example.com");
     expect(allowed.headers.get("access-control-allow-origin")).toBe("https://app.example.com");
     expect(allowed.headers.get("access-control-allow-credentials")).toBe("true");
-    const denied = await call("/health", { headers: { Origin: "https://evil.example.com" } });
-    expect(denied.headers.get("access-control-allow-origin")).toBeNull();
-    // Shared caches must keep one origin's answer from another's (and from non-CORS requests).
-    for (const res of [allowed, denied, await call("/health")]) expect(res.headers.get("vary")).toContain("Origin");
+    for (const origin of ["https://app.example.com", "https://evil.example.com"]) {
+      const me = await call("/v1/me", { headers: { Origin: origin } });
+      expect(me.headers.get("access-control-allow-origin")).toBe(origin === "https://app.example.com" ? origin : null);
+    }
+    const preflights = [
+      ["/v1/auth/token", "POST"],
+      ["/v1/me/tracked", "GET"],
+      ["/v1/characters/lookup", "POST"],
+    ] as const;
+    for (const [path, method] of preflights) {
+      const res = await call(path, { method: "OPTIONS", headers: { Origin: "https://evil.example.com", "Access-Control-Request-Method": method } });
+      expect(res.headers.get("access-control-allow-origin")).toBeNull();
+      expect(res.headers.get("vary")).toContain("Origin");
+    }
+    for (const res of [denied, allowed, await call("/v1/me")]) expect(res.headers.get("vary")).toContain("Origin");
+  });
+
+  it("decides a public read on a normalised path, erring towards private", () => {
+    expect(isPublicRead("GET", "/v1/characters/lookup")).toBe(true);
+    expect(isPublicRead("HEAD", "/health")).toBe(true);
+    expect(isPublicRead("OPTIONS", "/v1/characters/lookup", "get")).toBe(true);
+    expect(isPublicRead("OPTIONS", "/v1/characters/lookup")).toBe(false);
+    expect(isPublicRead("POST", "/v1/characters/lookup")).toBe(false);
+    for (const path of ["/v1/me", "/v1/me/", "/v1/me/tracked", "/v1//me/tracked", "/V1/ME/tracked", "/v1/auth", "/v1/auth/token"]) {
+      expect(isPublicRead("GET", path)).toBe(false);
+    }
+    expect(isPublicRead("GET", "/v1/meta")).toBe(true);
+  });
+
+  it("never freezes a caller's X-Request-Id into an answer a shared cache may store", async () => {
+    const logs = vi.spyOn(console, "log").mockImplementation(() => {});
+    fakeUpstream();
+    const section = `/v1/characters/${SAMPLE_CHARACTERS[0]!.ocid}/basic`;
+    for (const path of [section, section, "/docs"]) {
+      const shared = await call(path, { headers: { "X-Request-Id": "mine" } });
+      expect(shared.status).toBe(200);
+      expect(shared.headers.get("cache-control")).toMatch(/^public, max-age=\d+/);
+      const sent = shared.headers.get("x-request-id");
+      expect(sent).not.toBe("mine");
+      expect(sent).toMatch(/^[\w-]+$/);
+    }
+    // The log line carries the id actually sent.
+    const shared = await call(section, { headers: { "X-Request-Id": "mine" } });
+    const lines = logs.mock.calls.map((args) => JSON.parse(String(args[0]))).filter((l) => l.event === "request");
+    expect(lines.at(-1)).toMatchObject({ request_id: shared.headers.get("x-request-id"), route: "/v1/characters/:ocid/basic" });
+  });
+
+  it("keeps the caller's X-Request-Id on answers no shared cache stores", async () => {
+    const problem = await call("/v1/nothing-here", { headers: { "X-Request-Id": "mine" } });
+    expect(problem.headers.get("x-request-id")).toBe("mine");
+    expect(((await expectProblem(problem, 404, "NOT_FOUND")) as { request_id: string }).request_id).toBe("mine");
+    const me = await call("/v1/me", { headers: { "X-Request-Id": "mine" } });
+    expect(me.status).toBe(401);
+    expect(me.headers.get("x-request-id")).toBe("mine");
   });
 
   it("writes one structured log line per request", async () => {

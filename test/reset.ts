@@ -1,5 +1,6 @@
 import { env } from "cloudflare:workers";
 import { isolateState } from "../src/cache/isolate-state";
+import { forgetLeaseBudgets } from "../src/upstream/budget/budget.test-helpers";
 import { callBudgets } from "../src/upstream/rate-budget";
 
 /** Origins tests serve from: every Cache API copy lives under one of them. */
@@ -15,6 +16,7 @@ const ORIGINS = ["https://api.test", "http://localhost"];
 export async function resetCacheState(): Promise<void> {
   for (const state of Object.values(isolateState)) state.clear();
   callBudgets.clear();
+  await forgetLeaseBudgets();
   let cursor: string | undefined;
   do {
     const page = await env.CACHE.list({ cursor });

@@ -65,6 +65,20 @@ describe("one upstream answer through the cache", () => {
     expect(calls).toHaveLength(1);
   });
 
+  it("sends max-age as the whole freshness lifetime and Age since the fetch (RFC 9111 §4.2.3)", async () => {
+    versionedUpstream();
+    at(T0);
+    await call(BASIC);
+    at(T0 + 5 * MIN);
+    const hit = await call(BASIC);
+    expect(hit.headers.get("x-cache")).toBe("HIT");
+    expect(hit.headers.get("cache-control")).toBe("public, max-age=900, stale-while-revalidate=3600, stale-if-error=86400");
+    expect(hit.headers.get("age")).toBe("300");
+    // What a downstream cache keeps it fresh for: max-age − Age = the 10 minutes our copy has left.
+    const maxAge = Number(/max-age=(\d+)/.exec(hit.headers.get("cache-control")!)![1]);
+    expect(maxAge - Number(hit.headers.get("age"))).toBe(10 * 60);
+  });
+
   it("answers 304 to a matching If-None-Match, with the cache headers", async () => {
     versionedUpstream();
     const etag = (await call(BASIC)).headers.get("etag")!;
@@ -88,7 +102,8 @@ describe("one upstream answer through the cache", () => {
     state.version = 2;
     const stale = await call(BASIC);
     expect(stale.headers.get("x-cache")).toBe("STALE");
-    expect(stale.headers.get("cache-control")).toBe("public, max-age=0, stale-while-revalidate=3540, stale-if-error=86340");
+    // Age past max-age: any downstream cache sees it stale too, 60 s into its stale-while-revalidate window.
+    expect(stale.headers.get("cache-control")).toBe("public, max-age=900, stale-while-revalidate=3600, stale-if-error=86400");
     expect(stale.headers.get("age")).toBe(String(16 * 60));
     expect(await levelOf(stale)).toBe(1);
     await vi.waitFor(async () => expect(await levelOf(await call(BASIC))).toBe(2));
@@ -104,7 +119,8 @@ describe("one upstream answer through the cache", () => {
     const res = await call(BASIC);
     expect(res.status).toBe(200);
     expect(res.headers.get("x-cache")).toBe("STALE");
-    expect(res.headers.get("cache-control")).toBe(`public, max-age=0, stale-if-error=${24 * 3600 - (2 * 3600 - 15 * 60)}`);
+    expect(res.headers.get("cache-control")).toBe("public, max-age=900, stale-while-revalidate=3600, stale-if-error=86400");
+    expect(res.headers.get("age")).toBe(String(2 * 3600));
     expect(await levelOf(res)).toBe(1);
     expect(calls).toHaveLength(2);
   });
@@ -149,12 +165,17 @@ describe("one upstream answer through the cache", () => {
     at(T0);
     const first = await call(`${BASIC}?date=2025-01-15`);
     expect(first.headers.get("cache-control")).toBe("public, max-age=2592000");
-    await expectProblem(await call(`/v1/characters/${hero.ocid}/popularity?date=2025-01-15`), 404, "NO_DATA");
+    const empty = await call(`/v1/characters/${hero.ocid}/popularity?date=2025-01-15`);
+    expect(empty.status).toBe(200);
+    expect(empty.headers.get("cache-control")).toBe(first.headers.get("cache-control"));
     at(T0 + 29 * DAY);
     const later = await call(`${BASIC}?date=2025-01-15`);
     expect(later.headers.get("x-cache")).toBe("HIT");
-    expect(later.headers.get("cache-control")).toBe(`public, max-age=${DAY / 1000}`);
-    await expectProblem(await call(`/v1/characters/${hero.ocid}/popularity?date=2025-01-15`), 404, "NO_DATA");
+    expect(later.headers.get("cache-control")).toBe("public, max-age=2592000");
+    expect(later.headers.get("age")).toBe(String((29 * DAY) / 1000));
+    const emptyLater = await call(`/v1/characters/${hero.ocid}/popularity?date=2025-01-15`);
+    expect(emptyLater.headers.get("x-cache")).toBe("HIT");
+    expect(await emptyLater.json()).toEqual({ date: "2025-01-15T00:00+09:00", popularity: null });
     expect(calls.map((c) => c.path)).toEqual(["character/basic", "character/popularity"]);
   });
 
@@ -190,6 +211,33 @@ describe("one upstream answer through the cache", () => {
     const stored = async () => JSON.parse((await env.CACHE.get(basicKey().kv))!) as { character_level: number };
     await vi.waitFor(async () => expect((await stored()).character_level).toBe(2), { timeout: 3000 });
     expect(put.mock.calls.map((args) => args[0])).toEqual([basicKey().kv, basicKey().kv]);
+  });
+});
+
+describe("unknown characters", () => {
+  const unknown = "f".repeat(32);
+
+  it("remembers an unknown ocid for 5 minutes: a repeat answers the same 404 without an upstream call", async () => {
+    const { calls } = fakeUpstream();
+    at(T0);
+    await expectProblem(await call(`/v1/characters/${unknown}/basic`), 404, "CHARACTER_NOT_FOUND");
+    expect(calls).toHaveLength(1);
+    at(T0 + 4 * MIN);
+    await expectProblem(await call(`/v1/characters/${unknown}/basic`), 404, "CHARACTER_NOT_FOUND");
+    // A profile of the same sections reads the same memory: still no call.
+    await expectProblem(await call(`/v1/characters/${unknown}?sections=basic`), 404, "CHARACTER_NOT_FOUND");
+    expect(calls).toHaveLength(1);
+    at(T0 + 5 * MIN + 1000);
+    await expectProblem(await call(`/v1/characters/${unknown}/basic`), 404, "CHARACTER_NOT_FOUND");
+    expect(calls).toHaveLength(2);
+  });
+
+  it("remembers an unknown name, and a known one is not affected", async () => {
+    const { calls } = fakeUpstream();
+    for (let i = 0; i < 3; i++) await expectProblem(await call("/v1/characters/lookup?name=NoSuchHero"), 404, "CHARACTER_NOT_FOUND");
+    expect(calls).toHaveLength(1);
+    expect((await call(`/v1/characters/lookup?name=${encodeURIComponent(hero.character_name)}`)).status).toBe(200);
+    expect(calls).toHaveLength(2);
   });
 });
 

@@ -21,6 +21,8 @@ export interface EntryMeta {
   etag?: string;
   /** The upstream's "no data" answer (every field null or []). */
   empty: boolean;
+  /** A remembered "no such character" (CHARACTER_NOT_FOUND) instead of an answer; the payload is empty. */
+  not_found?: boolean;
 }
 
 /** A cached answer: the JSON text we send, exactly as the upstream sent it (never re-serialised), and its metadata. */
@@ -55,6 +57,15 @@ export function entryEtag(entry: CacheEntry): Promise<string> {
 }
 
 /** `text`: the upstream's answer as received (it was checked); `empty`: it says "no data". The ETag waits for entryEtag. */
+/** How long an unknown character name or ocid is remembered: a repeat answers the same 404 without an upstream call. */
+export const NOT_FOUND_SECONDS = 5 * 60;
+
+/** The entry that remembers a CHARACTER_NOT_FOUND answer until NOT_FOUND_SECONDS from `now`. */
+export function notFoundEntry(now: number): CacheEntry {
+  const until = now + NOT_FOUND_SECONDS * 1000;
+  return { payload: "", meta: { fetched_at: now, fresh_until: until, stale_until: until, error_until: until, empty: true, not_found: true } };
+}
+
 export function createEntry(text: string, empty: boolean, policy: CachePolicy, now: number): CacheEntry {
   const freshUntil = now + policy.freshSeconds * 1000;
   return {
@@ -88,6 +99,7 @@ const StoredMeta = z.object({
   error_until: z.number(),
   etag: z.string(),
   empty: z.boolean(),
+  not_found: z.boolean().optional(),
 });
 
 /** Metadata read back from a tier (stored with its ETag); anything malformed counts as a miss. */

@@ -109,7 +109,24 @@ describe("the profile aggregate and the per-section cache", () => {
     vi.setSystemTime(T0 + 16 * 60_000);
     const res = await call(`${PROFILE}?sections=basic,stat`);
     expect(res.headers.get("x-cache")).toBe("STALE");
-    expect(res.headers.get("cache-control")).toMatch(/^public, max-age=0, /);
+    // Age is the oldest section's (16 min); max-age − Age is the least freshness left (basic: −60 s), so it is stale downstream too.
+    expect(res.headers.get("cache-control")).toBe("public, max-age=900, stale-while-revalidate=3600, stale-if-error=86400");
+    expect(res.headers.get("age")).toBe(String(16 * 60));
+  });
+
+  it("gives sections of different ages max-age − Age = the least freshness any has left", async () => {
+    fakeUpstream();
+    vi.useFakeTimers({ toFake: ["Date"] });
+    vi.setSystemTime(T0);
+    await call(`${PROFILE}/basic`);
+    vi.setSystemTime(T0 + 10 * 60_000);
+    await call(`${PROFILE}/stat`);
+    vi.setSystemTime(T0 + 12 * 60_000);
+    const res = await call(`${PROFILE}?sections=basic,stat`);
+    expect(res.headers.get("x-cache")).toBe("HIT");
+    // basic has 3 minutes left, stat 13: the profile is fresh downstream for 3.
+    expect(res.headers.get("cache-control")).toBe("public, max-age=900, stale-while-revalidate=3600, stale-if-error=86400");
+    expect(res.headers.get("age")).toBe(String(12 * 60));
   });
 });
 

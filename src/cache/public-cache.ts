@@ -1,6 +1,7 @@
 import { getConfig } from "../config";
 import type { Bindings, RequestStats } from "../env";
 import { describeError, log } from "../lib/logging";
+import { isProblem, ProblemError } from "../lib/problem";
 import type { Background } from "../runtime/background";
 import type { DeferredWork } from "../runtime/deferred";
 import type { SubrequestLimiter } from "../runtime/subrequests";
@@ -8,7 +9,7 @@ import type { NexonClient, UpstreamBody, UpstreamParams } from "../upstream/clie
 import type { EndpointDef } from "../upstream/endpoints";
 import { isUpstreamFailure } from "../upstream/errors";
 import { joinFill, shareFill, type Shared } from "./coalesce";
-import { createEntry, entryEtag, freshnessOf, type CacheEntry } from "./entry";
+import { createEntry, entryEtag, freshnessOf, notFoundEntry, type CacheEntry } from "./entry";
 import { cacheKeyFor, type CacheKey } from "./keys";
 import { cachePolicyFor, isStorable, type CachePolicy } from "./policy";
 import { readKvMany, readTiers, writeTiers, type Tier } from "./tiers";
@@ -18,13 +19,13 @@ export type CacheStatus = "HIT" | "MISS" | "STALE" | "BYPASS";
 /** What the response headers say about a loaded answer. */
 export interface CacheFacts {
   cache: CacheStatus;
-  /** Seconds since the data was fetched from the upstream. */
+  /** Seconds since the data was fetched from the upstream (the Age header). */
   ageSeconds: number;
-  /** Seconds the answer stays fresh from now (0: not fresh). */
+  /** The whole freshness lifetime, counted from the fetch (RFC 9111 §4.2.3: fresh while maxAgeSeconds > ageSeconds). */
   maxAgeSeconds: number;
-  /** After freshness, seconds a cache may serve it while revalidating (0: none). */
+  /** The window after the end of freshness in which a cache may serve it while revalidating (0: none). */
   staleWhileRevalidateSeconds: number;
-  /** After freshness, seconds a cache may serve it when we fail (0: none). */
+  /** The window after the end of freshness in which a cache may serve it when we fail (0: none). */
   staleIfErrorSeconds: number;
   /** false: nobody else may be served this answer (Cache-Control: no-store). */
   shareable: boolean;
@@ -53,7 +54,7 @@ export interface LoadRequest {
 export type Filled = Shared<CacheEntry>;
 
 /** What a bulk read learned about one request: an answer to send, or a miss (with the copy that may stand in if the upstream fails). */
-export type Peeked = { hit: Loaded } | { miss: true; fallback?: CacheEntry };
+export type Peeked = { hit: Loaded } | { notFound: true } | { miss: true; fallback?: CacheEntry };
 
 /** What the cache uses of the invocation it serves. */
 export interface CacheScope {
@@ -78,7 +79,7 @@ const BOTH_TIERS: readonly Tier[] = ["cache-api", "kv"];
 /** A Loaded view of a cache entry as of `now`. */
 export function loadedFrom(entry: CacheEntry, cache: CacheStatus, now: number): Loaded {
   const { meta, payload } = entry;
-  const freshEnd = Math.max(now, meta.fresh_until);
+  const seconds = (ms: number) => Math.max(0, Math.floor(ms / 1000));
   let body: UpstreamBody | undefined;
   return {
     payload,
@@ -86,10 +87,11 @@ export function loadedFrom(entry: CacheEntry, cache: CacheStatus, now: number): 
     fetchedAt: meta.fetched_at,
     cache,
     shareable: cache !== "BYPASS",
-    ageSeconds: Math.max(0, Math.floor((now - meta.fetched_at) / 1000)),
-    maxAgeSeconds: Math.max(0, Math.floor((meta.fresh_until - now) / 1000)),
-    staleWhileRevalidateSeconds: Math.max(0, Math.floor((meta.stale_until - freshEnd) / 1000)),
-    staleIfErrorSeconds: Math.max(0, Math.floor((meta.error_until - freshEnd) / 1000)),
+    // RFC 9111 §4.2.3: a downstream cache computes what remains as max-age − Age.
+    ageSeconds: seconds(now - meta.fetched_at),
+    maxAgeSeconds: seconds(meta.fresh_until - meta.fetched_at),
+    staleWhileRevalidateSeconds: seconds(meta.stale_until - meta.fresh_until),
+    staleIfErrorSeconds: seconds(meta.error_until - meta.fresh_until),
     get body() {
       return (body ??= JSON.parse(payload) as UpstreamBody);
     },
@@ -135,8 +137,14 @@ export class PublicCache {
 
   private fillTarget({ request, key, policy }: Target, refresh: boolean): Promise<Filled> {
     const call = async () => {
-      const answer = await this.scope.upstream.fetchAnswer(request.def, request.params, { date: request.date });
-      return createEntry(answer.text, answer.empty, policy, Date.now());
+      try {
+        const answer = await this.scope.upstream.fetchAnswer(request.def, request.params, { date: request.date });
+        return createEntry(answer.text, answer.empty, policy, Date.now());
+      } catch (err) {
+        // Run once per fill, by whoever started it: an unknown name or ocid is remembered, so repeats cost nothing.
+        if (isProblem(err, "CHARACTER_NOT_FOUND")) this.store(key, notFoundEntry(Date.now()), BOTH_TIERS);
+        throw err;
+      }
     };
     return shareFill(key.kv, call, this.scope.background, { fresh: refresh });
   }
@@ -189,7 +197,9 @@ export class PublicCache {
 
     const found = await readTiers(this.tiers, target.key);
     const now = Date.now();
-    if (found) {
+    if (found?.entry.meta.not_found) {
+      if (freshnessOf(found.entry.meta, now) === "fresh") throw new ProblemError("CHARACTER_NOT_FOUND");
+    } else if (found) {
       if (found.tier === "kv") this.store(target.key, found.entry, ["cache-api"]);
       switch (freshnessOf(found.entry.meta, now)) {
         case "fresh":
@@ -221,6 +231,7 @@ export class PublicCache {
     return targets.map((target): Peeked => {
       const entry = found?.get(target.key.kv);
       if (!entry) return { miss: true };
+      if (entry.meta.not_found) return freshnessOf(entry.meta, now) === "fresh" ? { notFound: true } : { miss: true };
       switch (freshnessOf(entry.meta, now)) {
         case "fresh":
           return { hit: loadedFrom(entry, "HIT", now) };

@@ -12,8 +12,10 @@ export interface Sendable extends CacheFacts {
  * Cache-Control is a security boundary: Workers Cache serves `public` answers to
  * anyone without running the Worker. So anything that depends on who asks (a
  * signed-in refresh, a partial answer carrying this request's ids) is never
- * `public`. max-age is the freshness left (not the whole lifetime), so a cache
- * that counts from when it stored the answer never keeps it past our deadline.
+ * `public`. Per RFC 9111 §4.2.3, max-age is the entry's whole freshness lifetime
+ * and Age the seconds since its fetch: a downstream cache keeps it fresh for
+ * max-age − Age more seconds, exactly until our deadline. The stale windows count
+ * from the end of freshness.
  */
 export function cacheControl(facts: CacheFacts): string {
   if (facts.cache === "BYPASS") return "private, no-store";

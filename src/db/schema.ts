@@ -53,12 +53,12 @@ export const refreshTokens = sqliteTable(
   (t) => [index("refresh_tokens_session_id_idx").on(t.sessionId)],
 );
 
-/** Failed logins, counted per username and per client over a sliding window. */
+/** Sign-in attempts, counted per (account, client), per account and per client over a sliding window (login-throttle.ts). "username": rows of the earlier scheme, aged out by the prune job. */
 export const loginFailures = sqliteTable(
   "login_failures",
   {
     id: integer("id").primaryKey({ autoIncrement: true }),
-    scope: text("scope", { enum: ["username", "client"] }).notNull(),
+    scope: text("scope", { enum: ["pair", "account", "client", "username"] }).notNull(),
     key: text("key").notNull(),
     at: integer("at").notNull(),
   },

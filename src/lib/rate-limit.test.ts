@@ -37,13 +37,16 @@ describe("enforceRateLimit", () => {
 describe("clientIp", () => {
   const app = new Hono().get("/", (c) => c.text(clientIp(c)));
 
-  it("reads CF-Connecting-IP", async () => {
-    const res = await app.request("/", { headers: { "CF-Connecting-IP": "2001:db8::1" } });
-    expect(await res.text()).toBe("2001:db8::1");
+  it("reads CF-Connecting-IP: IPv4 as it is, IPv6 by its /64", async () => {
+    const ip = async (value: string) => (await app.request("/", { headers: { "CF-Connecting-IP": value } })).text();
+    expect(await ip("203.0.113.7")).toBe("203.0.113.7");
+    expect(await ip("2001:db8::1")).toBe("2001:db8::/64");
+    expect(await ip("2001:0DB8:0001:0002:ffff:ffff:ffff:ffff")).toBe("2001:db8:1:2::/64");
   });
 
   it("falls back to unknown", async () => {
     expect(await (await app.request("/")).text()).toBe("unknown");
     expect(await (await app.request("/", { headers: { "CF-Connecting-IP": "  " } })).text()).toBe("unknown");
+    expect(await (await app.request("/", { headers: { "CF-Connecting-IP": "1.2.3.4, 5.6.7.8" } })).text()).toBe("unknown");
   });
 });

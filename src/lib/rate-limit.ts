@@ -1,4 +1,5 @@
 import type { Context } from "hono";
+import { clientKeyOf } from "./ip";
 import { describeError, log } from "./logging";
 import { ProblemError } from "./problem";
 
@@ -25,8 +26,12 @@ export async function enforceRateLimit(limiter: RateLimit | undefined, key: stri
   }
 }
 
-/** The client as Cloudflare saw it (SPEC: clients are identified by CF-Connecting-IP). */
+/**
+ * The client as Cloudflare saw it, as the key every per-client limit counts it
+ * under (SPEC: clients are identified by CF-Connecting-IP; IPv4 as it is, IPv6 by
+ * its /64, see ip.ts). Cloudflare always sets a valid address in production; a
+ * missing or malformed header → "unknown".
+ */
 export function clientIp(c: Context): string {
-  // Cloudflare always sets it in production; the cap only guards keys built from it.
-  return c.req.header("cf-connecting-ip")?.trim().slice(0, 64) || "unknown";
+  return clientKeyOf(c.req.header("cf-connecting-ip") ?? "") ?? "unknown";
 }

@@ -66,6 +66,23 @@ describe("per-client rate limits on /v1", () => {
     expect((await fetch(PUBLIC_ROUTE, { "CF-Connecting-IP": "203.0.113.12" })).status).toBe(400);
   });
 
+  it("counts an IPv6 client by its /64: addresses of one /64 share a limit, another /64 does not", async () => {
+    const { fetch, limiters } = limitedApp();
+    const seen = await statuses(
+      () => fetch(PUBLIC_ROUTE, { "CF-Connecting-IP": `2001:db8:1:2:${Math.floor(Math.random() * 0xffff).toString(16)}::1` }),
+      PUBLIC_LIMIT,
+    );
+    expect(seen).toEqual(Array(PUBLIC_LIMIT).fill(400));
+    // Another address of that /64, written another way, is the same client.
+    await expectProblem(await fetch(PUBLIC_ROUTE, { "CF-Connecting-IP": "2001:0DB8:0001:0002:ffff:ffff:ffff:ffff" }), 429, "RATE_LIMITED");
+    expect(limiters.RATE_LIMIT_PUBLIC.limit).toHaveBeenLastCalledWith({ key: "client:2001:db8:1:2::/64" });
+    // The neighbouring /64 has its own allowance.
+    expect((await fetch(PUBLIC_ROUTE, { "CF-Connecting-IP": "2001:db8:1:3::1" })).status).toBe(400);
+    // An IPv4-mapped address is that IPv4 client.
+    await statuses(() => fetch(PUBLIC_ROUTE, { "CF-Connecting-IP": "203.0.113.20" }), PUBLIC_LIMIT);
+    expect((await fetch(PUBLIC_ROUTE, { "CF-Connecting-IP": "::ffff:203.0.113.20" })).status).toBe(429);
+  });
+
   it("gives a signed-in user the higher limit, per user id, whatever their IP", async () => {
     const { fetch, limiters } = limitedApp();
     const auth = { Authorization: `Bearer ${await accessToken("user-rl-1")}` };

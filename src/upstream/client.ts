@@ -4,7 +4,8 @@ import { describeError, log } from "../lib/logging";
 import { ProblemError } from "../lib/problem";
 import { bodySchemaFor, type EndpointDef } from "./endpoints";
 import { mapUpstreamError, parseRetryAfter, type UpstreamFailure } from "./errors";
-import { budgetFor, realSleep, type CallBudget, type Sleep } from "./rate-budget";
+import { leaseBudgetFor, type Budget, type BudgetObjects } from "./budget/lease";
+import { realSleep, type Sleep } from "./rate-budget";
 
 export type UpstreamBody = Record<string, unknown>;
 
@@ -36,7 +37,10 @@ export interface NexonClientOptions {
   now?: () => number;
   sleep?: Sleep;
   random?: () => number;
-  budget?: (keyFingerprint: string) => CallBudget;
+  /** Each key's budget (tests inject one); default: the deployment-wide budget in `budgetObjects`. */
+  budget?: (keyFingerprint: string) => Budget;
+  /** The `UPSTREAM_BUDGET` Durable Objects (src/upstream/budget); without them each isolate keeps its own budget. */
+  budgetObjects?: BudgetObjects;
 }
 
 export interface CallOptions {
@@ -116,7 +120,8 @@ export function upstreamQuery(def: EndpointDef, params: UpstreamParams, date: st
  * The NEXON Open API client: one GET per endpoint-table row, with a per-attempt
  * timeout inside an overall deadline, up to `maxRetries` retries with exponential
  * backoff and jitter on 5xx, timeouts, unreadable bodies and 429 (honouring
- * Retry-After), never on other 4xx, and never more than `rps` calls a second per key.
+ * Retry-After), never on other 4xx, and never more than `rps` calls a second per key
+ * across the deployment (src/upstream/budget).
  */
 export class NexonClient {
   private readonly timeoutMs: number;
@@ -164,7 +169,7 @@ export class NexonClient {
     const key = def.access === "private" ? options.userKey! : this.options.serviceKey;
     const url = this.buildUrl(def, params, options.date);
     const deadline = this.now() + this.deadlineMs;
-    const budget = (this.options.budget ?? ((fp: string) => budgetFor(fp, this.options.rps)))(await this.fingerprintOf(key));
+    const budget = (this.options.budget ?? ((fp: string) => leaseBudgetFor(fp, this.options.rps, this.options.budgetObjects)))(await this.fingerprintOf(key));
 
     let failure: UpstreamFailure | undefined;
     for (let attempt = 0; attempt <= this.maxRetries; attempt++) {

@@ -26,6 +26,8 @@ export function createNexonClient(env: Bindings, extras: ClientExtras = {}): Nex
     deadlineMs: nexon.deadlineMs,
     // Looked up at call time, so tests can intercept `fetch`.
     fetcher: nexon.useSample && sample ? (request) => sample.fetch(request) : (request) => fetch(request),
+    // NEXON_RPS for the whole deployment (src/upstream/budget); missing, each isolate keeps its own.
+    budgetObjects: env.UPSTREAM_BUDGET,
     ...extras,
   });
 }

@@ -7,7 +7,7 @@ export const realSleep: Sleep = sleep;
 /**
  * At most `rps` calls in any one-second window (sliding), per upstream key. The
  * upstream's limit is per key, so each key gets its own budget. It is per isolate:
- * NEXON_RPS should leave headroom for the isolates running at once.
+ * the fallback when the deployment-wide budget (src/upstream/budget) is unreachable.
  */
 export class CallBudget {
   private readonly stamps: number[] = [];

@@ -1,14 +1,19 @@
 // `npm run db:backup` then `npm run db:restore` on throwaway local databases
 // (wrangler --persist-to), through the real scripts and the real wrangler CLI.
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
+import { randomBytes } from "node:crypto";
+import { chmodSync, mkdtempSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { getTableName, is } from "drizzle-orm";
 import { SQLiteTable } from "drizzle-orm/sqlite-core";
 import { afterAll, describe, expect, it } from "vitest";
+import { getPlatformProxy } from "wrangler";
 import { root, runWrangler } from "../../scripts/wrangler-cli.mjs";
+import { createDb } from "../../src/db/client";
 import * as schema from "../../src/db/schema";
+import { rotateRefreshToken } from "../../src/features/auth/sessions";
+import { hashRefreshToken } from "../../src/lib/crypto/tokens";
 
 const work = mkdtempSync(join(tmpdir(), "maplestorage-backup-test-"));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
@@ -76,34 +81,106 @@ INSERT INTO character_snapshots (ocid, date, character_level, character_exp, cha
   ('ocid-a', '2026-11-25', 285, 123456789012, 42.125, 98765432, 1764000000000),
   ('ocid-a', '2026-11-26', NULL, NULL, NULL, NULL, 1764086400000)`;
 
+/**
+ * Presents a refresh token to the Worker's own refresh logic (`rotateRefreshToken`,
+ * what POST /v1/auth/token/refresh runs) against a local database kept in `persistTo`,
+ * reached through wrangler's platform proxy: 200 when it rotates, else the problem's status.
+ */
+async function refreshStatus(persistTo: string, refreshToken: string): Promise<number> {
+  const proxy = await getPlatformProxy<{ DB: D1Database }>({
+    configPath: join(root, "wrangler.toml"),
+    persist: { path: join(persistTo, "v3") },
+  });
+  try {
+    const lifetimes = { refreshTtlSeconds: 1_209_600, sessionMaxAgeSeconds: 7_776_000 };
+    await rotateRefreshToken(createDb(proxy.env.DB), refreshToken, lifetimes, Date.now());
+    return 200;
+  } catch (err) {
+    return (err as { status?: number }).status ?? 500;
+  } finally {
+    await proxy.dispose();
+  }
+}
+
+const fileMode = (file: string) => statSync(file).mode & 0o777;
+const posix = process.platform !== "win32";
+
 describe("db:backup and db:restore", () => {
-  it("round-trip every row of every table into an empty database, and refuse a non-empty one", { timeout: 120_000 }, () => {
+  it("round-trip every row of every table into an empty database, and refuse a non-empty one", { timeout: 180_000 }, async () => {
     const source = join(work, "source");
     const restored = join(work, "restored");
     const file = join(work, "backup.sql");
 
+    // A live sign-in whose refresh token we hold (the seed's sessions have long expired).
+    const liveToken = randomBytes(32).toString("base64url");
+    const now = Date.now();
+    const LIVE = `
+INSERT INTO sessions (id, user_id, created_at, expires_at) VALUES ('s3', 'u1', ${now}, ${now + 14 * 86_400_000});
+INSERT INTO refresh_tokens (token_hash, session_id, created_at, expires_at) VALUES ('${await hashRefreshToken(liveToken)}', 's3', ${now}, ${now + 14 * 86_400_000})`;
+
     wrangler(["d1", "migrations", "apply", "DB", "--local", "--persist-to", source]);
-    const seeded = query(source, `${SEED};\n${READ_ALL}`);
+    const seeded = query(source, `${SEED};${LIVE};\n${READ_ALL}`);
     const before = contents(seeded.slice(-(TABLES.length + 1)));
     expect(before.tables).toEqual(TABLES);
     for (const table of ["users", "sessions", "nexon_characters", "tracked_characters", "character_snapshots"]) {
       expect(before.rows[table]!.length).toBeGreaterThanOrEqual(2);
     }
 
+    // Backups hold password hashes: owner-only, also over an existing file readable by others.
+    writeFileSync(file, "an older backup");
+    chmodSync(file, 0o644);
     const backup = script("db-backup.mjs", ["--persist-to", source, "--output", file]);
     expect(backup.output).toContain("db:backup: wrote");
     expect(backup.status).toBe(0);
+    if (posix) expect(fileMode(file)).toBe(0o600);
 
+    // Control: the held token refreshes on the source database (after the backup, which
+    // still has it unspent), so its refusal below is the restore's doing.
+    expect(await refreshStatus(source, liveToken)).toBe(200);
+
+    const startedAt = Date.now();
     const restore = script("db-restore.mjs", ["--persist-to", restored, file]);
+    const endedAt = Date.now();
     expect(restore.output).toContain("db:restore: loaded");
+    expect(restore.output).toContain("db:restore: revoked every session");
     expect(restore.status).toBe(0);
 
-    expect(contents(query(restored, READ_ALL))).toEqual(before);
+    // A restore followed by a refused old token: the sign-in from before the restore is
+    // 401 on the restored database (POST /v1/auth/token/refresh would answer the same).
+    expect(await refreshStatus(restored, liveToken)).toBe(401);
+
+    // Nothing lost: every row comes back; the only change is that every session is now
+    // revoked (`revoked_at`, `revoked_reason`), those revoked before keeping their own.
+    const after = contents(query(restored, READ_ALL));
+    const sessionsBefore = new Map(before.rows.sessions!.map((r) => JSON.parse(r) as Row).map((r) => [r.id, r]));
+    after.rows.sessions = after.rows.sessions!
+      .map((r) => {
+        const row = JSON.parse(r) as Row;
+        const was = sessionsBefore.get(row.id)!;
+        if (was.revoked_at !== null) return r;
+        expect(row.revoked_reason).toBe("restore");
+        expect(row.revoked_at).toBeGreaterThanOrEqual(startedAt);
+        expect(row.revoked_at).toBeLessThanOrEqual(endedAt);
+        return JSON.stringify({ ...row, revoked_at: null, revoked_reason: null });
+      })
+      .sort();
+    expect(after).toEqual(before);
+    const live = query(restored, "SELECT count(*) AS n FROM sessions WHERE revoked_at IS NULL")[0]![0]!.n;
+    expect(live).toBe(0);
 
     // Restoring over existing tables is refused before anything is written.
     const again = script("db-restore.mjs", ["--persist-to", restored, file]);
     expect(again.status).toBe(1);
     expect(again.output).toContain("is not empty");
+  });
+
+  it("writes a new backup file readable by its owner only", { timeout: 120_000, skip: !posix }, () => {
+    const source = join(work, "fresh-source");
+    const file = join(work, "new", "backup.sql");
+    wrangler(["d1", "migrations", "apply", "DB", "--local", "--persist-to", source]);
+    const backup = script("db-backup.mjs", ["--persist-to", source, "--output", file]);
+    expect(backup.status).toBe(0);
+    expect(fileMode(file)).toBe(0o600);
   });
 
   it("refuses a remote restore without --yes", () => {

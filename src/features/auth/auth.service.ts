@@ -9,7 +9,7 @@ import { hashPassword, needsRehash, verifyDummyPassword, verifyPassword } from "
 import { clientIp } from "../../lib/rate-limit";
 import { invalidField, ProblemError } from "../../lib/problem";
 import { unauthenticated } from "./challenge";
-import { assertLoginAllowed, clearLoginFailures, recordLoginFailure } from "./login-throttle";
+import { accountKey, countLoginAttempt, takeBackLoginAttempt } from "./login-throttle";
 import { assertPasswordNotUsername } from "./password-policy";
 import { newSession, rotateRefreshToken } from "./sessions";
 import {
@@ -94,14 +94,22 @@ export async function registerUser(
   return row;
 }
 
-async function tokenPair(config: Config, userId: string, sessionId: string, refreshToken: string): Promise<TokenPair> {
-  const { token, expiresIn } = await signAccessToken(config.tokens, { userId, sessionId });
+/** `sessionExpiresAt`: the session's end (ms), which the access token's `exp` does not outlive. */
+async function tokenPair(
+  config: Config,
+  userId: string,
+  sessionId: string,
+  refreshToken: string,
+  sessionExpiresAt: number,
+): Promise<TokenPair> {
+  const { token, expiresIn } = await signAccessToken(config.tokens, { userId, sessionId, notAfter: sessionExpiresAt });
   return { access_token: token, refresh_token: refreshToken, token_type: "Bearer", expires_in: expiresIn };
 }
 
 /**
- * Password sign-in. Unknown logins run a dummy PBKDF2 so they take as long as a
- * wrong password; both answer the same 401 and count as a failure.
+ * Password sign-in. The attempt is counted (login-throttle.ts) before the
+ * password is checked, and taken back when it is right. Unknown logins run a
+ * dummy PBKDF2 so they take as long as a wrong password; both answer the same 401.
  */
 export async function signIn(
   ctx: AuthContext,
@@ -110,24 +118,19 @@ export async function signIn(
   const { db, config, now } = ctx;
   const byUsername = input.username !== undefined;
   const login = byUsername ? toUsernameKey(input.username!) : normalizeEmail(input.email ?? "");
-  const keys = { login, client: ctx.clientIp };
-  const [user] = await Promise.all([
-    byUsername ? findUserByUsernameKey(db, login) : findUserByEmail(db, login),
-    assertLoginAllowed(db, keys, config.loginThrottle, now),
-  ]);
+  const user = await (byUsername ? findUserByUsernameKey(db, login) : findUserByEmail(db, login));
+  const keys = { account: accountKey(user?.id, login), client: ctx.clientIp };
+  await countLoginAttempt(db, keys, config.loginThrottle, now);
   const ok = user
     ? await verifyPassword(input.password, user.passwordHash, user.passwordScheme)
     : await verifyDummyPassword(input.password);
-  if (!user || !ok) {
-    await recordLoginFailure(db, keys, config.loginThrottle, now);
-    throw unauthenticated({ detail: WRONG_CREDENTIALS });
-  }
+  if (!user || !ok) throw unauthenticated({ detail: WRONG_CREDENTIALS });
 
-  const session = await newSession(db, user.id, config.tokens.refreshTtlSeconds, now);
+  const session = await newSession(db, user.id, config.tokens, now);
   const upgraded = needsRehash(user.passwordScheme) ? await hashPassword(input.password) : undefined;
   await db.batch([
     ...session.writes,
-    clearLoginFailures(db, [user.usernameKey, user.email]),
+    takeBackLoginAttempt(db, keys, now),
     ...(upgraded
       ? [
           db
@@ -137,12 +140,12 @@ export async function signIn(
         ]
       : []),
   ]);
-  return tokenPair(config, user.id, session.sessionId, session.refreshToken);
+  return tokenPair(config, user.id, session.sessionId, session.refreshToken, session.expiresAt);
 }
 
 export async function refreshSession(ctx: AuthContext, presented: string): Promise<TokenPair> {
-  const rotated = await rotateRefreshToken(ctx.db, presented, ctx.config.tokens.refreshTtlSeconds, ctx.now);
-  return tokenPair(ctx.config, rotated.userId, rotated.sessionId, rotated.refreshToken);
+  const rotated = await rotateRefreshToken(ctx.db, presented, ctx.config.tokens, ctx.now);
+  return tokenPair(ctx.config, rotated.userId, rotated.sessionId, rotated.refreshToken, rotated.expiresAt);
 }
 
 /**
@@ -151,10 +154,10 @@ export async function refreshSession(ctx: AuthContext, presented: string): Promi
  * be used to guess the password.
  */
 export async function confirmPassword(ctx: AuthContext, user: UserRow, password: string, path: string): Promise<void> {
-  const keys = { login: user.usernameKey, client: ctx.clientIp };
-  await assertLoginAllowed(ctx.db, keys, ctx.config.loginThrottle, ctx.now);
+  const keys = { account: accountKey(user.id, user.usernameKey), client: ctx.clientIp };
+  await countLoginAttempt(ctx.db, keys, ctx.config.loginThrottle, ctx.now);
   if (!(await verifyPassword(password, user.passwordHash, user.passwordScheme))) {
-    await recordLoginFailure(ctx.db, keys, ctx.config.loginThrottle, ctx.now);
     throw invalidField(path, { en: "The password is not correct.", ko: "비밀번호가 올바르지 않습니다." });
   }
+  await takeBackLoginAttempt(ctx.db, keys, ctx.now);
 }

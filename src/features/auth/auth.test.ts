@@ -209,33 +209,53 @@ describe("POST /v1/auth/token", () => {
 });
 
 describe("sign-in throttling", () => {
-  const failuresOf = (scope: "username" | "client", key: string) =>
+  const failuresOf = (scope: "pair" | "account" | "client", key: string) =>
     db.select().from(loginFailures).where(and(eq(loginFailures.scope, scope), eq(loginFailures.key, key))).all();
+  const userIdOf = async (username: string) => (await db.select().from(users).where(eq(users.usernameKey, username.toLowerCase())).get())!.id;
 
-  it("refuses a username after 5 failures, even with the right password, until the window passes", async () => {
+  it("counts an attempt before the password is checked: 100 simultaneous wrong passwords get at most 5 answers of 401", async () => {
     const user = await registerUser();
+    const ip = randomIp();
+    const answers = await Promise.all(Array.from({ length: 100 }, (_, i) => requestToken({ username: user.username, password: `wrong-${i}-password` }, ip)));
+    const statuses = answers.map((r) => r.status);
+    expect(statuses.filter((s) => s === 401).length).toBeLessThanOrEqual(5);
+    expect(statuses.filter((s) => s === 429).length).toBeGreaterThanOrEqual(95);
+    expect(statuses.every((s) => s === 401 || s === 429)).toBe(true);
+    // A hundred real requests, five of them PBKDF2: more than the default 5 s on a busy 2-core CI machine.
+  }, 30_000);
+
+  it("blocks a client for an account after 5 failures, even with the right password, and only that client", async () => {
+    const user = await registerUser();
+    const ip = randomIp();
     for (let i = 0; i < 5; i++) {
-      // A new client each time: only the per-username limit can trigger.
-      await expectProblem(await requestToken({ username: user.username, password: `wrong-${i}-password` }), 401, "UNAUTHENTICATED");
+      await expectProblem(await requestToken({ username: user.username, password: `wrong-${i}-password` }, ip), 401, "UNAUTHENTICATED");
     }
-    const res = await requestToken({ username: user.username, password: user.password });
+    const res = await requestToken({ username: user.username, password: user.password }, ip);
     await expectProblem(res, 429, "RATE_LIMITED");
     const retryAfter = Number(res.headers.get("retry-after"));
     expect(retryAfter).toBeGreaterThan(0);
     expect(retryAfter).toBeLessThanOrEqual(900);
-    // The same account by e-mail, and other accounts, are counted separately.
-    const other = await registerUser();
-    await signIn(other);
-
-    // Age the failures past the 15-minute window: the right password works again.
-    await db
-      .update(loginFailures)
-      .set({ at: Date.now() - 901_000 })
-      .where(and(eq(loginFailures.scope, "username"), eq(loginFailures.key, user.username.toLowerCase())));
+    // The username and its e-mail are one account.
+    await expectProblem(await requestToken({ email: user.email, password: user.password }, ip), 429, "RATE_LIMITED");
+    // The real owner, elsewhere, is not locked out.
     await signIn(user);
+
+    // Age the failures past the 15-minute window: the right password works again from that client.
+    await db.update(loginFailures).set({ at: Date.now() - 901_000 }).where(eq(loginFailures.key, `user:${await userIdOf(user.username)} ${ip}`));
+    expect((await requestToken({ username: user.username, password: user.password }, ip)).status).toBe(200);
   });
 
-  it("refuses a client after 30 failures across usernames, answering Retry-After from the oldest failure", async () => {
+  it("blocks an account for everyone once it has failed from all clients together as often as LOGIN_MAX_FAILURES_PER_ACCOUNT", async () => {
+    const user = await registerUser();
+    const limits = { LOGIN_MAX_FAILURES_PER_ACCOUNT: "3" } as Partial<Bindings>;
+    const attempt = (password: string) => fetchWithEnv(limits, "/v1/auth/token", jsonInit("POST", { username: user.username, password }));
+    for (let i = 0; i < 3; i++) await expectProblem(await attempt(`wrong-${i}-password`), 401, "UNAUTHENTICATED");
+    // A new client, the right password: the account is blocked for everyone until the window passes.
+    await expectProblem(await attempt(user.password), 429, "RATE_LIMITED");
+    expect(await failuresOf("account", `user:${await userIdOf(user.username)}`)).toHaveLength(3);
+  });
+
+  it("refuses a client after 30 failures across accounts, answering Retry-After from the oldest failure", async () => {
     const ip = randomIp();
     const now = Date.now();
     // 29 earlier failures from this client (oldest 10 minutes ago), then one more over HTTP.
@@ -258,12 +278,16 @@ describe("sign-in throttling", () => {
     await signIn(user);
   });
 
-  it("forgets a username's failures after a successful sign-in", async () => {
+  it("takes a right password's attempt back and starts the (account, client) pair again", async () => {
     const user = await registerUser();
-    const key = user.username.toLowerCase();
-    await db.insert(loginFailures).values(Array.from({ length: 4 }, () => ({ scope: "username" as const, key, at: Date.now() })));
-    await signIn(user);
-    expect(await failuresOf("username", key)).toHaveLength(0);
+    const ip = randomIp();
+    const account = `user:${await userIdOf(user.username)}`;
+    for (let i = 0; i < 4; i++) await requestToken({ username: user.username, password: `wrong-${i}-password` }, ip);
+    expect((await requestToken({ username: user.username, password: user.password }, ip)).status).toBe(200);
+    expect(await failuresOf("pair", `${account} ${ip}`)).toHaveLength(0);
+    // The account's and the client's failures stay (4 each): the good attempt itself is gone.
+    expect(await failuresOf("account", account)).toHaveLength(4);
+    expect(await failuresOf("client", ip)).toHaveLength(4);
   });
 });
 
@@ -322,6 +346,68 @@ describe("POST /v1/auth/token/refresh", () => {
 
   it("refuses an empty refresh token with 400", async () => {
     await expectProblem(await post("/v1/auth/token/refresh", { refresh_token: "" }), 400, "VALIDATION_FAILED");
+  });
+
+  describe("a session's absolute limit (SESSION_MAX_AGE_SECONDS, 90 days from sign-in)", () => {
+    const DAY = 86_400_000;
+    const MAX_AGE = 90 * DAY;
+    const sessionOf = async (pair: TokenPairBody) =>
+      (await db.select().from(sessions).where(eq(sessions.id, decodeJwt(pair.access_token).sid as string)).get())!;
+
+    it("lets refreshing every few days keep a session until 90 days after sign-in, then answers 401", async () => {
+      const user = await signedInUser();
+      const { createdAt } = await sessionOf(user.tokens);
+      const end = createdAt + MAX_AGE;
+      vi.useFakeTimers({ toFake: ["Date"] });
+      try {
+        let pair = user.tokens;
+        for (let day = 4; day <= 88; day += 4) {
+          vi.setSystemTime(createdAt + day * DAY);
+          const res = await refresh(pair.refresh_token);
+          expect(res.status, `refresh on day ${day}`).toBe(200);
+          pair = (await res.json()) as TokenPairBody;
+          // Refresh tokens never outlive the session's end; before the last 14 days they get their full lifetime.
+          const { expiresAt } = await sessionOf(pair);
+          expect(expiresAt).toBe(Math.min(Date.now() + 14 * DAY, end));
+        }
+
+        // A minute before the end: still refreshable, but the access token ends with the session.
+        vi.setSystemTime(end - 60_000);
+        const last = await refresh(pair.refresh_token);
+        expect(last.status).toBe(200);
+        pair = (await last.json()) as TokenPairBody;
+        expect(pair.expires_in).toBeLessThanOrEqual(60);
+        expect(decodeJwt(pair.access_token).exp! * 1000).toBeLessThanOrEqual(end);
+        expect((await sessionOf(pair)).expiresAt).toBe(end);
+        const token = await db.select().from(refreshTokens).where(eq(refreshTokens.sessionId, (await sessionOf(pair)).id)).all();
+        expect(token.every((t) => t.expiresAt <= end)).toBe(true);
+
+        // Past the end: refused like an expired token, and so is its access token.
+        vi.setSystemTime(end + 1_000);
+        await expectProblem(await refresh(pair.refresh_token), 401, "UNAUTHENTICATED");
+        expect((await me(pair.access_token)).status).toBe(401);
+      } finally {
+        vi.useRealTimers();
+      }
+    });
+
+    it("ends sessions started before the limit existed at 90 days after their sign-in too", async () => {
+      const user = await signedInUser();
+      // An older row: signed in 91 days ago, kept alive by refreshes under the sliding rule alone.
+      await db
+        .update(sessions)
+        .set({ createdAt: Date.now() - 91 * DAY, expiresAt: Date.now() + 10 * DAY })
+        .where(eq(sessions.userId, user.id));
+      await expectProblem(await refresh(user.tokens.refresh_token), 401, "UNAUTHENTICATED");
+
+      // One signed in 89 days ago still refreshes, up to its end only.
+      const recent = await signedInUser();
+      const createdAt = Date.now() - 89 * DAY;
+      await db.update(sessions).set({ createdAt, expiresAt: Date.now() + 10 * DAY }).where(eq(sessions.userId, recent.id));
+      const res = await refresh(recent.tokens.refresh_token);
+      expect(res.status).toBe(200);
+      expect((await sessionOf((await res.json()) as TokenPairBody)).expiresAt).toBe(createdAt + MAX_AGE);
+    });
   });
 });
 

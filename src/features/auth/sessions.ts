@@ -8,9 +8,26 @@ import { unauthenticated } from "./challenge";
 /**
  * A session is one sign-in: a family of refresh tokens, each usable once. Its id
  * is the access tokens' `sid`, so revoking it ends the access tokens too.
- * Sessions slide: every refresh extends them by the refresh-token lifetime.
+ * Sessions slide: every refresh extends them by the refresh-token lifetime, but
+ * never past their absolute end, `createdAt` (the sign-in) + the session max age.
+ * `restore` is set by `npm run db:restore` (scripts/db-restore.mjs).
  */
-export type RevokeReason = "logout" | "logout_all" | "password_change" | "refresh_token_reuse";
+export type RevokeReason = "logout" | "logout_all" | "password_change" | "refresh_token_reuse" | "restore";
+
+export interface SessionLifetimes {
+  refreshTtlSeconds: number;
+  sessionMaxAgeSeconds: number;
+}
+
+/** A session's absolute end, ms since the epoch: its sign-in + the max age. */
+export function sessionEnd(lifetimes: SessionLifetimes, sessionCreatedAt: number): number {
+  return sessionCreatedAt + lifetimes.sessionMaxAgeSeconds * 1000;
+}
+
+/** When a refresh token issued at `now` expires: its lifetime, cut at the session's absolute end. */
+export function refreshTokenExpiry(lifetimes: SessionLifetimes, sessionCreatedAt: number, now: number): number {
+  return Math.min(now + lifetimes.refreshTtlSeconds * 1000, sessionEnd(lifetimes, sessionCreatedAt));
+}
 
 const REFRESH_TOKEN_INVALID = {
   en: "This refresh token is not valid any more. Sign in again.",
@@ -20,6 +37,8 @@ const REFRESH_TOKEN_INVALID = {
 export interface NewSession {
   sessionId: string;
   refreshToken: string;
+  /** When the session (and so this refresh token) ends, ms since the epoch. */
+  expiresAt: number;
   /** Insert statements, for the caller's batch. */
   writes: ReturnType<typeof sessionWrites>;
 }
@@ -31,25 +50,27 @@ function sessionWrites(db: Db, userId: string, sessionId: string, tokenHash: str
   ] as const;
 }
 
-export async function newSession(db: Db, userId: string, refreshTtlSeconds: number, now: number): Promise<NewSession> {
+export async function newSession(db: Db, userId: string, lifetimes: SessionLifetimes, now: number): Promise<NewSession> {
   const sessionId = crypto.randomUUID();
   const refreshToken = newRefreshToken();
-  const expiresAt = now + refreshTtlSeconds * 1000;
+  const expiresAt = refreshTokenExpiry(lifetimes, now, now);
   const tokenHash = await hashRefreshToken(refreshToken);
-  return { sessionId, refreshToken, writes: sessionWrites(db, userId, sessionId, tokenHash, now, expiresAt) };
+  return { sessionId, refreshToken, expiresAt, writes: sessionWrites(db, userId, sessionId, tokenHash, now, expiresAt) };
 }
 
 /**
  * Trades a refresh token for a new one in the same session. A token presented a
  * second time means it was copied: the whole session is revoked (the thief's and
- * the owner's tokens alike) and the caller gets 401.
+ * the owner's tokens alike) and the caller gets 401. A session past its absolute
+ * end (sign-in + max age) is refused like an expired one, rows from before that
+ * limit existed included: their `createdAt` is their sign-in too.
  */
 export async function rotateRefreshToken(
   db: Db,
   presented: string,
-  refreshTtlSeconds: number,
+  lifetimes: SessionLifetimes,
   now: number,
-): Promise<{ userId: string; sessionId: string; refreshToken: string }> {
+): Promise<{ userId: string; sessionId: string; refreshToken: string; expiresAt: number }> {
   const presentedHash = await hashRefreshToken(presented);
   const found = await db
     .select({
@@ -59,18 +80,25 @@ export async function rotateRefreshToken(
       userId: sessions.userId,
       revokedAt: sessions.revokedAt,
       sessionExpiresAt: sessions.expiresAt,
+      sessionCreatedAt: sessions.createdAt,
     })
     .from(refreshTokens)
     .innerJoin(sessions, eq(sessions.id, refreshTokens.sessionId))
     .where(eq(refreshTokens.tokenHash, presentedHash))
     .get();
-  if (!found || found.revokedAt !== null || found.sessionExpiresAt <= now || found.tokenExpiresAt <= now) {
+  if (
+    !found ||
+    found.revokedAt !== null ||
+    found.sessionExpiresAt <= now ||
+    sessionEnd(lifetimes, found.sessionCreatedAt) <= now ||
+    found.tokenExpiresAt <= now
+  ) {
     throw unauthenticated({ detail: REFRESH_TOKEN_INVALID });
   }
   if (found.usedAt !== null) await revokeForReuse(db, found, now);
 
   const refreshToken = newRefreshToken();
-  const expiresAt = now + refreshTtlSeconds * 1000;
+  const expiresAt = refreshTokenExpiry(lifetimes, found.sessionCreatedAt, now);
   // One transaction: a concurrent request that presented the same token loses the
   // "used_at IS NULL" race, and is then treated as reuse.
   const [claimed] = await db.batch([
@@ -92,7 +120,7 @@ export async function rotateRefreshToken(
       .where(and(eq(refreshTokens.sessionId, found.sessionId), lte(refreshTokens.expiresAt, now))),
   ]);
   if (claimed.length === 0) await revokeForReuse(db, found, now);
-  return { userId: found.userId, sessionId: found.sessionId, refreshToken };
+  return { userId: found.userId, sessionId: found.sessionId, refreshToken, expiresAt };
 }
 
 async function revokeForReuse(db: Db, session: { sessionId: string; userId: string }, now: number): Promise<never> {

@@ -7,7 +7,7 @@ import { toProblem } from "../../middleware/errors";
 import { SECTIONS, type EndpointDef } from "../../upstream/endpoints";
 import { isUpstreamFailure } from "../../upstream/errors";
 import { SKILL_GRADES } from "../../upstream/game-data";
-import type { SectionSpec } from "./characters.service";
+import { dayIsEmpty, requireData, type SectionSpec } from "./characters.service";
 import { loadSections } from "./fanout";
 
 const MAX_SECTIONS = SECTIONS.length + SKILL_GRADES.length;
@@ -75,6 +75,24 @@ export interface Profile extends CacheFacts {
   etag?: string;
 }
 
+/**
+ * Empty answers become NO_DATA where the character had no data that day: told
+ * by `basic` when it was asked for, else by one load of it (only when some
+ * section came back empty).
+ */
+async function withNoData(
+  c: Context<AppEnv>,
+  ocid: string,
+  date: string | undefined,
+  specs: readonly SectionSpec[],
+  settled: PromiseSettledResult<Loaded>[],
+): Promise<PromiseSettledResult<Loaded>[]> {
+  const basic = settled.find((r, i) => specs[i]!.def.name === "basic" && specs[i]!.def.group === "character" && r.status === "fulfilled");
+  let dayEmpty: Promise<boolean> | undefined;
+  const isDayEmpty = () => (dayEmpty ??= basic?.status === "fulfilled" ? Promise.resolve(basic.value.empty) : dayIsEmpty(c, ocid, date));
+  return Promise.allSettled(settled.map((r, i) => (r.status === "fulfilled" ? requireData(r.value, specs[i]!.def, isDayEmpty) : Promise.reject(r.reason))));
+}
+
 /** HIT when every section came from cache, STALE when any was stale, MISS otherwise (BYPASS for a refresh). */
 function profileStatus(statuses: CacheStatus[]): CacheStatus {
   if (statuses.includes("BYPASS")) return "BYPASS";
@@ -89,7 +107,7 @@ function profileStatus(statuses: CacheStatus[]): CacheStatus {
  * with 502 when all fail upstream.
  */
 export async function loadProfile(c: Context<AppEnv>, ocid: string, date: string | undefined, specs: SectionSpec[], refresh: boolean): Promise<Profile> {
-  const settled = await loadSections(c, ocid, date, specs, refresh);
+  const settled = await withNoData(c, ocid, date, specs, await loadSections(c, ocid, date, specs, refresh));
   // The sections' JSON goes in as it came: nothing is parsed or re-serialised.
   const sections: string[] = [];
   const errors: Record<string, ProblemBody> = {};
@@ -124,10 +142,13 @@ export async function loadProfile(c: Context<AppEnv>, ocid: string, date: string
     payload: head + rest,
     cache: profileStatus(loaded.map((l) => l.cache)),
     shareable,
+    // Sections of different ages (RFC 9111 §4.2.3): Age is the oldest section's, and max-age − Age is the least
+    // freshness any section has left (≤ 0 once one is stale), so no cache keeps the profile fresh past a section's
+    // deadline. The stale windows end with the earliest section's and count from that end of freshness.
     ageSeconds: Math.max(0, ...loaded.map((l) => l.ageSeconds)),
-    maxAgeSeconds: min((l) => l.maxAgeSeconds),
-    staleWhileRevalidateSeconds: min((l) => l.staleWhileRevalidateSeconds),
-    staleIfErrorSeconds: min((l) => l.staleIfErrorSeconds),
+    maxAgeSeconds: Math.max(0, ...loaded.map((l) => l.ageSeconds)) + min((l) => l.maxAgeSeconds - l.ageSeconds),
+    staleWhileRevalidateSeconds: Math.max(0, min((l) => l.maxAgeSeconds - l.ageSeconds + l.staleWhileRevalidateSeconds) - min((l) => l.maxAgeSeconds - l.ageSeconds)),
+    staleIfErrorSeconds: Math.max(0, min((l) => l.maxAgeSeconds - l.ageSeconds + l.staleIfErrorSeconds) - min((l) => l.maxAgeSeconds - l.ageSeconds)),
     // Of everything after fetched_at, so the same sections make the same (weak) tag, cold or warm.
     etag: shareable ? `W/${await etagOf(rest)}` : undefined,
   };

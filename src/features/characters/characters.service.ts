@@ -1,10 +1,11 @@
 import type { Context } from "hono";
 import type { Loaded, LoadRequest } from "../../cache/public-cache";
-import { ProblemError } from "../../lib/problem";
+import { isProblem, ProblemError } from "../../lib/problem";
 import { resolveDate } from "../../upstream/dates";
 import { endpoint, type EndpointDef } from "../../upstream/endpoints";
 
 const idEndpoint = endpoint("identity", "character");
+const basicEndpoint = endpoint("character", "basic");
 
 /** Options of a public load: `refresh` is the request's `?refresh=true` decision (refreshRequested). */
 export interface LoadOptions {
@@ -43,15 +44,36 @@ export function sectionLoad(request: SectionRequest): LoadRequest {
   return { def: request.def, params, date: request.date };
 }
 
-/** An empty snapshot is 404 NO_DATA (the character had nothing that day). */
-export function requireData(loaded: Loaded): Loaded {
-  if (loaded.empty) throw new ProblemError("NO_DATA");
+/**
+ * Whether the character had no data at all on that day: its `basic` for the day
+ * is empty (through the cache, so usually no upstream call). When that cannot be
+ * told (the upstream fails), false: a section's own empty answer is then served
+ * as it is.
+ */
+export async function dayIsEmpty(c: Context, ocid: string, date: string | undefined): Promise<boolean> {
+  try {
+    return (await c.var.services.cache.load(sectionLoad({ def: basicEndpoint, ocid, date }))).empty;
+  } catch (err) {
+    if (isProblem(err, "CHARACTER_NOT_FOUND")) throw err;
+    return false;
+  }
+}
+
+/**
+ * An empty answer (every field null or []) is 404 NO_DATA only when the
+ * character had no data that day: for `basic` itself, or when `dayEmpty` says
+ * so. A section that is empty for a character that has data (no android, no
+ * pet, no V matrix) is the upstream's real answer, sent as it is.
+ */
+export async function requireData(loaded: Loaded, def: EndpointDef, dayEmpty: () => Promise<boolean>): Promise<Loaded> {
+  if (loaded.empty && (def === basicEndpoint || (await dayEmpty()))) throw new ProblemError("NO_DATA");
   return loaded;
 }
 
 /** One section's data through the cache. */
 export async function fetchSection(c: Context, request: SectionRequest, options: LoadOptions = {}): Promise<Loaded> {
-  return requireData(await c.var.services.cache.load(sectionLoad(request), options));
+  const loaded = await c.var.services.cache.load(sectionLoad(request), options);
+  return requireData(loaded, request.def, () => dayIsEmpty(c, request.ocid, request.date));
 }
 
 /** Validates `date` for an endpoint at the current time (KST rules). */

@@ -41,14 +41,13 @@ describe("GET /v1/characters/{ocid}/{section}", () => {
     const { calls } = fakeUpstream();
     const res = await call(`/v1/characters/${hero.ocid}/${name}`);
     const body = (await res.json()) as Record<string, unknown>;
-    if (res.status === 404) {
-      // A sample character may have no data for a section (e.g. no android): that is NO_DATA.
-      expect(body.code).toBe("NO_DATA");
-    } else {
-      expect(res.status).toBe(200);
-      expect(body).toHaveProperty("date", null);
-    }
-    expect(calls.map((c) => c.path)).toEqual([SECTIONS.find((s) => s.name === name)!.path]);
+    // A section the character has nothing in (e.g. no android) is still its real answer.
+    expect(res.status).toBe(200);
+    expect(body).toHaveProperty("date", null);
+    const path = SECTIONS.find((s) => s.name === name)!.path;
+    const empty = Object.entries(body).every(([k, v]) => k === "date" || v === null || (Array.isArray(v) && v.length === 0));
+    // An empty section asks whether the character had any data that day: its basic.
+    expect(calls.map((c) => c.path)).toEqual(empty && name !== "basic" ? [path, "character/basic"] : [path]);
   });
 
   it("needs a valid grade for the skill section", async () => {
@@ -113,9 +112,24 @@ describe("GET /v1/characters/{ocid}/{section}", () => {
     await expectProblem(await call(`/v1/characters/${UNKNOWN_OCID}/basic`), 404, "CHARACTER_NOT_FOUND");
   });
 
-  it("answers 404 NO_DATA for an empty snapshot", async () => {
+  it("answers 404 NO_DATA when the character had no data that day (its basic is empty)", async () => {
     fakeUpstream(() => nexonJson({ date: "2025-06-18T00:00+09:00", popularity: null }));
     await expectProblem(await call(`/v1/characters/${hero.ocid}/popularity?date=2025-06-18`), 404, "NO_DATA");
+    await expectProblem(await call(`/v1/characters/${hero.ocid}/basic?date=2025-06-18`), 404, "NO_DATA");
+  });
+
+  it("answers 200 with the upstream's body for a section that is empty for a character that exists", async () => {
+    const noAndroid = { date: "2025-06-18T00:00+09:00", android_name: null, android_nickname: null, android_equipment: [] };
+    const { calls } = fakeUpstream((c) => (c.path === "character/android-equipment" ? nexonJson(noAndroid) : undefined));
+    const res = await call(`/v1/characters/${hero.ocid}/android-equipment?date=2025-06-18`);
+    expect(res.status).toBe(200);
+    expect(await res.json()).toEqual(noAndroid);
+    expect(calls.map((c) => c.path)).toEqual(["character/android-equipment", "character/basic"]);
+    // In a profile too: the empty section is there, not an error.
+    const profile = await call(`/v1/characters/${hero.ocid}?date=2025-06-18&sections=basic,android-equipment`);
+    const body = (await profile.json()) as { sections: Record<string, unknown>; errors: Record<string, unknown> };
+    expect(body.sections["android-equipment"]).toEqual(noAndroid);
+    expect(body.errors).toEqual({});
   });
 
   it("answers 404 listing the valid sections for an unknown one", async () => {

@@ -201,7 +201,7 @@ describe("GET /v1/me/accounts", () => {
     ]);
   });
 
-  it("answers 500 MISCONFIGURED, never another user's key, when a stored key does not decrypt for its row", async () => {
+  it("answers 409 NEXON_KEY_REQUIRED, never another user's key, when a stored key does not decrypt for its row", async () => {
     const upstream = fakeUpstream();
     const a = await userWithKey();
     const b = await userWithKey();
@@ -209,7 +209,8 @@ describe("GET /v1/me/accounts", () => {
     await db.update(nexonKeys).set({ ciphertext: rowA.ciphertext }).where(eq(nexonKeys.userId, b.id));
     vi.spyOn(console, "error").mockImplementation(() => {});
     const callsBefore = upstream.calls.length;
-    await expectProblem(await getAs(b, "/v1/me/accounts"), 500, "MISCONFIGURED");
+    const problem = await expectProblem(await getAs(b, "/v1/me/accounts"), 409, "NEXON_KEY_REQUIRED");
+    expect(problem.detail).toContain("Register it again");
     expect(upstream.calls.slice(callsBefore)).toEqual([]);
   });
 });

@@ -4,7 +4,7 @@ import type { AuthUser } from "../../env";
 import { hashPassword } from "../../lib/crypto/password";
 import { type AuthContext, confirmPassword } from "../auth/auth.service";
 import { unauthenticated } from "../auth/challenge";
-import { clearLoginFailures } from "../auth/login-throttle";
+import { accountKey, clearLoginFailures } from "../auth/login-throttle";
 import { assertPasswordNotUsername } from "../auth/password-policy";
 import { revokeUserSessionsStatement } from "../auth/sessions";
 import { findUserById, type UserRow } from "../auth/users";
@@ -40,7 +40,7 @@ export async function deleteAccount(ctx: AuthContext, user: AuthUser, password: 
   const row = await loadCurrentUser(ctx, user);
   await confirmPassword(ctx, row, password, "body.password");
   await ctx.db.batch([
-    clearLoginFailures(ctx.db, [row.usernameKey, row.email]),
+    clearLoginFailures(ctx.db, accountKey(row.id, row.usernameKey)),
     ctx.db.delete(users).where(eq(users.id, row.id)),
   ]);
 }

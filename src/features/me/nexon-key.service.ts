@@ -1,9 +1,9 @@
-import { eq } from "drizzle-orm";
+import { and, eq } from "drizzle-orm";
 import type { Context } from "hono";
 import { getConfig } from "../../config";
 import { createDb, type Db } from "../../db/client";
 import { nexonAccounts, nexonCharacters, nexonKeys } from "../../db/schema";
-import { decrypt, DecryptionError, encrypt } from "../../lib/crypto/aes";
+import { DecryptionError, encrypt, openWithKeyRing } from "../../lib/crypto/aes";
 import { log } from "../../lib/logging";
 import { isProblem, ProblemError } from "../../lib/problem";
 import type { NexonClient, UpstreamBody, UpstreamParams } from "../../upstream/client";
@@ -21,15 +21,19 @@ export interface MeContext {
   db: Db;
   client: NexonClient;
   encryptionKey: string;
+  /** ENCRYPTION_KEY_PREVIOUS during a rotation: keys sealed under it open and are sealed again under encryptionKey. */
+  encryptionKeyPrevious?: string;
   userId: string;
   now: number;
 }
 
 export function meContext(c: Context<AuthedEnv>): MeContext {
+  const config = getConfig(c.env);
   return {
     db: createDb(c.env.DB),
     client: c.var.services.upstream,
-    encryptionKey: getConfig(c.env).encryptionKey,
+    encryptionKey: config.encryptionKey,
+    encryptionKeyPrevious: config.encryptionKeyPrevious,
     userId: c.get("user").id,
     now: Date.now(),
   };
@@ -97,18 +101,40 @@ export interface UserKey {
   accountsSyncedAt: number | null;
 }
 
-/** The caller's key, decrypted; 409 NEXON_KEY_REQUIRED when they have none. */
+const STORED_KEY_UNREADABLE = {
+  en: "Your registered NEXON API key can no longer be read. Register it again with PUT /v1/me/nexon-key.",
+  ko: "등록된 NEXON API 키를 더 이상 읽을 수 없습니다. PUT /v1/me/nexon-key로 키를 다시 등록해 주세요.",
+};
+
+/**
+ * The caller's key, decrypted; 409 NEXON_KEY_REQUIRED when they have none, or when the
+ * stored one no longer opens (sealed under a key that is neither ENCRYPTION_KEY nor
+ * ENCRYPTION_KEY_PREVIOUS, or damaged): the user can register it again. A key sealed
+ * under the previous key, or before key ids, is sealed again under the current one
+ * here, with one conditional update (a key replaced meanwhile is left alone).
+ */
 export async function loadUserKey(ctx: MeContext): Promise<UserKey> {
   const row = await ctx.db.select().from(nexonKeys).where(eq(nexonKeys.userId, ctx.userId)).get();
   if (!row) throw new ProblemError("NEXON_KEY_REQUIRED");
+  const ring = { current: ctx.encryptionKey, previous: ctx.encryptionKeyPrevious };
+  let opened;
   try {
-    return { apiKey: await decrypt(row.ciphertext, ctx.encryptionKey, ctx.userId), accountsSyncedAt: row.accountsSyncedAt };
+    opened = await openWithKeyRing(row.ciphertext, ring, ctx.userId);
   } catch (err) {
     if (!(err instanceof DecryptionError)) throw err;
-    // Every stored key fails alike when ENCRYPTION_KEY changed without re-encrypting: an operator problem.
-    log("error", "nexon_key_undecryptable", { user_id: ctx.userId });
-    throw new ProblemError("MISCONFIGURED", { cause: err });
+    // unknown_key: ENCRYPTION_KEY changed without ENCRYPTION_KEY_PREVIOUS (an operator problem when many users see it).
+    log("error", "nexon_key_undecryptable", { user_id: ctx.userId, reason: err.reason });
+    throw new ProblemError("NEXON_KEY_REQUIRED", { detail: STORED_KEY_UNREADABLE, cause: err });
   }
+  if (opened.stale) {
+    const ciphertext = await encrypt(opened.plaintext, ctx.encryptionKey, ctx.userId);
+    await ctx.db
+      .update(nexonKeys)
+      .set({ ciphertext })
+      .where(and(eq(nexonKeys.userId, ctx.userId), eq(nexonKeys.ciphertext, row.ciphertext)));
+    log("info", "nexon_key_reencrypted", { user_id: ctx.userId });
+  }
+  return { apiKey: opened.plaintext, accountsSyncedAt: row.accountsSyncedAt };
 }
 
 const STORED_KEY_REFUSED = {

@@ -1,10 +1,11 @@
 import { env } from "cloudflare:workers";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { fakeUpstream } from "../../../test/fake-upstream";
+import { fakeUpstream, nexonError } from "../../../test/fake-upstream";
 import { call, expectProblem } from "../../../test/helpers";
 import { resetCacheState } from "../../../test/reset";
 import { addDays } from "../../lib/kst";
 import { allowedDates } from "../../upstream/dates";
+import { signedInUser } from "../auth/auth.test-helpers";
 import { SAMPLE_CHARACTERS } from "../../../dev/sample-upstream";
 import { BASIC, storeSnapshots } from "./snapshots";
 
@@ -27,6 +28,7 @@ describe("GET /v1/characters/{ocid}/progress", () => {
     fakeUpstream();
     const res = await call(`/v1/characters/${hero.ocid}/progress`);
     expect(res.status).toBe(200);
+    expect(res.headers.get("cache-control")).toBe("public, max-age=300");
     const body = (await res.json()) as Progress;
     expect(body.to).toBe(latest());
     expect(body.from).toBe(addDays(latest(), -6));
@@ -84,6 +86,43 @@ describe("GET /v1/characters/{ocid}/progress", () => {
     const body = await expectProblem(await call(`/v1/characters/${hero.ocid}/progress?${query}`), 400, "VALIDATION_FAILED");
     expect(JSON.stringify(body.errors)).toContain(path);
     expect(calls).toHaveLength(0);
+  });
+
+  it("is never shared while a day failed upstream (its nulls are not 'no data'), and fills that day later", async () => {
+    // Days no other test stores (D1 keeps what earlier tests stored).
+    const failing = "2025-05-02";
+    fakeUpstream((c) => (c.params.get("date") === failing ? nexonError("OPENAPI00010") : undefined));
+    const res = await call(`/v1/characters/${hero.ocid}/progress?from=2025-05-01&to=2025-05-03`);
+    expect(res.status).toBe(200);
+    expect(res.headers.get("cache-control")).toBe("private, no-store");
+    const body = (await res.json()) as Progress;
+    expect(body.items[1]).toEqual({ date: failing, character_level: null, character_exp: null, character_exp_rate: null, combat_power: null });
+    expect(body.items[0]!.character_level).toEqual(expect.any(Number));
+
+    vi.restoreAllMocks();
+    await resetCacheState();
+    fakeUpstream();
+    const again = await call(`/v1/characters/${hero.ocid}/progress?from=2025-05-01&to=2025-05-03`);
+    expect(again.headers.get("cache-control")).toBe("public, max-age=300");
+    expect(((await again.json()) as Progress).items[1]!.character_level).toEqual(expect.any(Number));
+  });
+
+  it("handles refresh=true like every public data route: signed-in only, past the cached copies, never shared", async () => {
+    const day = "2025-05-10";
+    const progress = `/v1/characters/${hero.ocid}/progress?from=${day}&to=${day}`;
+    const { calls } = fakeUpstream();
+    await expectProblem(await call(`${progress}&refresh=true`), 401, "UNAUTHENTICATED");
+    await expectProblem(await call(`${progress}&refresh=yes`), 400, "VALIDATION_FAILED");
+    expect(calls).toHaveLength(0);
+    // The day's sections are cached (not yet in D1): a plain request would use the cached copies.
+    await call(`/v1/characters/${hero.ocid}/basic?date=${day}`);
+    await call(`/v1/characters/${hero.ocid}/stat?date=${day}`);
+    expect(calls).toHaveLength(2);
+    const user = await signedInUser();
+    const res = await call(`${progress}&refresh=true`, { headers: user.auth });
+    expect(res.status).toBe(200);
+    expect(res.headers.get("cache-control")).toBe("private, no-store");
+    expect(calls.map((c) => c.path).slice(2).sort()).toEqual(["character/basic", "character/stat"]);
   });
 
   it("accepts exactly 31 days", async () => {

@@ -36,16 +36,23 @@ export function progressRange(rawFrom: string | undefined, rawTo: string | undef
   return { from, to };
 }
 
+/** The series, and whether every day was answered (false: some days are null because the upstream failed). */
+export interface ProgressSeries {
+  items: DatedSnapshot[];
+  complete: boolean;
+}
+
 /**
  * A character's daily series: days already in D1 come from D1; missing days are
  * fetched (basic + stat, concurrently, through the cache, client budget and
- * subrequest limit), stored in one batch and returned. Days the upstream could
- * not answer are null and not stored, so a later request fills them.
+ * subrequest limit; `refresh` skips the fresh cached copies), stored in one batch
+ * and returned. Days the upstream could not answer are null and not stored, so a
+ * later request fills them: such a series is not `complete`.
  */
-export async function loadProgress(c: Context<AppEnv>, ocid: string, from: string, to: string): Promise<DatedSnapshot[]> {
+export async function loadProgress(c: Context<AppEnv>, ocid: string, from: string, to: string, { refresh = false } = {}): Promise<ProgressSeries> {
   const stored = await readSnapshots(c.env.DB, ocid, from, to);
   const missing = dateRange(from, to).filter((d) => !stored.has(d));
-  const load = nullOnNoData(async (def, id, date) => (await fetchSection(c, { def, ocid: id, date })).body);
+  const load = nullOnNoData(async (def, id, date) => (await fetchSection(c, { def, ocid: id, date }, { refresh })).body);
   const fetched = await Promise.allSettled(missing.map((date) => snapshotFromUpstream(load, ocid, date)));
 
   const failures = fetched.flatMap((r) => (r.status === "rejected" ? [r.reason as unknown] : []));
@@ -61,5 +68,6 @@ export async function loadProgress(c: Context<AppEnv>, ocid: string, from: strin
   });
   await storeSnapshots(c.env.DB, rows);
   const fresh = new Map(rows.map((r) => [r.date, r.values]));
-  return dateRange(from, to).map((date) => ({ date, ...(stored.get(date) ?? fresh.get(date) ?? EMPTY) }));
+  const items = dateRange(from, to).map((date) => ({ date, ...(stored.get(date) ?? fresh.get(date) ?? EMPTY) }));
+  return { items, complete: failures.length === 0 };
 }

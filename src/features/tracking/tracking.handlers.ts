@@ -4,15 +4,18 @@ import { pageRequest, respondPage } from "../../lib/pagination";
 import { loadProgress, progressRange } from "./progress";
 import { listTracked, trackCharacter, untrack } from "./tracked";
 import type { AuthedEnv } from "../auth/auth.middleware";
+import { refreshRequested } from "../auth/refresh";
 import type { listTrackedRoute, progressRoute, trackRoute, untrackRoute } from "./tracking.routes";
 
 export const getProgress: RouteHandler<typeof progressRoute, AppEnv> = async (c) => {
   const { ocid } = c.req.valid("param");
   const { from: rawFrom, to: rawTo } = c.req.valid("query");
   const { from, to } = progressRange(rawFrom, rawTo, Date.now());
-  const items = await loadProgress(c, ocid, from, to);
-  // Past days are settled, but a missing day may still be filled later: share briefly.
-  c.header("Cache-Control", "public, max-age=300");
+  const refresh = await refreshRequested(c);
+  const { items, complete } = await loadProgress(c, ocid, from, to, { refresh });
+  // Past days are settled, but a missing day may still be filled later: share briefly. Never share a refresh
+  // (it depends on who asks) nor a series with days the upstream failed to answer (their nulls are not "no data").
+  c.header("Cache-Control", refresh || !complete ? "private, no-store" : "public, max-age=300");
   return c.json({ ocid, from, to, items }, 200);
 };
 

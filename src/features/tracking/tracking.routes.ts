@@ -1,7 +1,7 @@
 import { z } from "@hono/zod-openapi";
-import { defineRoute, problemResponses } from "../../lib/openapi";
+import { defineRoute, OPTIONAL_BEARER, problemResponses, PUBLIC_DATA_ERRORS } from "../../lib/openapi";
 import { LINK_HEADER, pageSchema, paginationQuery } from "../../lib/pagination";
-import { characterNameParam, dateParam, ocidParam } from "../../upstream/params";
+import { characterNameParam, dateParam, ocidParam, refreshParam } from "../../upstream/params";
 import { signedIn } from "../me/me.routes";
 import { MAX_TRACKED_PER_USER } from "./tracked";
 
@@ -19,6 +19,7 @@ export const progressRoute = defineRoute({
   method: "get",
   path: "/v1/characters/{ocid}/progress",
   tags: ["Tracking"],
+  security: OPTIONAL_BEARER,
   operationId: "getCharacterProgress",
   summary: "A character's level, exp and combat power day by day",
   description:
@@ -26,7 +27,7 @@ export const progressRoute = defineRoute({
     "default: the last 7 available days. Stored days come from our database; missing days are fetched once and kept.",
   request: {
     params: z.object({ ocid: ocidParam }),
-    query: z.object({ from: dateParam.optional(), to: dateParam.optional() }),
+    query: z.object({ from: dateParam.optional(), to: dateParam.optional(), refresh: refreshParam }),
   },
   responses: {
     200: {
@@ -39,7 +40,7 @@ export const progressRoute = defineRoute({
         },
       },
     },
-    ...problemResponses(400, 404, 429, 500, 502, 503, 504),
+    ...problemResponses(...PUBLIC_DATA_ERRORS),
   },
 });
 

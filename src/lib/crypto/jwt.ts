@@ -35,20 +35,25 @@ export function keyIdFor(secret: string): Promise<string> {
   return id;
 }
 
+/** `notAfter` (ms since the epoch, e.g. the session's end): `exp` is never later than it. */
 export async function signAccessToken(
   config: TokenConfig,
-  subject: { userId: string; sessionId: string },
+  subject: { userId: string; sessionId: string; notAfter?: number },
 ): Promise<{ token: string; expiresIn: number }> {
   const now = Math.floor(Date.now() / 1000);
+  const exp = Math.min(
+    now + config.accessTtlSeconds,
+    subject.notAfter === undefined ? Infinity : Math.floor(subject.notAfter / 1000),
+  );
   const token = await new SignJWT({ sid: subject.sessionId })
     .setProtectedHeader({ alg: ALGORITHM, typ: "JWT", kid: await keyIdFor(config.jwtSecret) })
     .setIssuer(ACCESS_TOKEN_ISSUER)
     .setAudience(ACCESS_TOKEN_AUDIENCE)
     .setSubject(subject.userId)
     .setIssuedAt(now)
-    .setExpirationTime(now + config.accessTtlSeconds)
+    .setExpirationTime(exp)
     .sign(utf8(config.jwtSecret));
-  return { token, expiresIn: config.accessTtlSeconds };
+  return { token, expiresIn: exp - now };
 }
 
 async function keyResolver(config: TokenConfig): Promise<JWTVerifyGetKey<Uint8Array>> {

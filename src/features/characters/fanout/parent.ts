@@ -4,8 +4,8 @@ import type { Tier } from "../../../cache/tiers";
 import { getConfig } from "../../../config";
 import type { AppEnv } from "../../../env";
 import { describeError, log } from "../../../lib/logging";
-import { problemFromData } from "../../../lib/problem";
-import { requireData, sectionLoad, type SectionSpec } from "../characters.service";
+import { ProblemError, problemFromData } from "../../../lib/problem";
+import { sectionLoad, type SectionSpec } from "../characters.service";
 import type { ChildInput, ChildOutput } from "./child";
 import { planFanout } from "./plan";
 
@@ -74,7 +74,8 @@ function fillAcross(c: Context<AppEnv>, ocid: string, date: string | undefined, 
 }
 
 /**
- * Every section of a profile, settled in request order, in about one upstream
+ * Every section of a profile as the upstream answered it (empty answers
+ * included), settled in request order, in about one upstream
  * round trip. One bulk KV read first (a warm profile ends there: no child, no
  * upstream call); then every missing section's upstream call at once, spread
  * over this invocation and child invocations of this Worker (plan.ts), since
@@ -94,7 +95,7 @@ export async function loadSections(
   const { cache } = c.var.services;
   const requests = specs.map((spec) => sectionLoad({ def: spec.def, ocid, date, grade: spec.grade }));
   const peeked: Peeked[] = refresh ? requests.map(() => ({ miss: true })) : await cache.peekMany(requests, PROFILE_TIERS);
-  const missing = specs.map((_, i) => i).filter((i) => !("hit" in peeked[i]!));
+  const missing = specs.map((_, i) => i).filter((i) => "miss" in peeked[i]!);
   const fills = fillAcross(
     c,
     ocid,
@@ -104,9 +105,11 @@ export async function loadSections(
     refresh,
   );
   const loads = peeked.map((peek, i) => {
-    if ("hit" in peek) return Promise.resolve(peek.hit).then(requireData);
+    if ("hit" in peek) return Promise.resolve(peek.hit);
+    // Remembered as unknown moments ago (public-cache.ts): the same 404, no upstream call.
+    if ("notFound" in peek) return Promise.reject(new ProblemError("CHARACTER_NOT_FOUND"));
     const filled = fills[missing.indexOf(i)]!;
-    return cache.settle(requests[i]!, filled, { refresh, fallback: peek.fallback, tiers: PROFILE_TIERS }).then(requireData);
+    return cache.settle(requests[i]!, filled, { refresh, fallback: peek.fallback, tiers: PROFILE_TIERS });
   });
   return Promise.allSettled(loads);
 }
