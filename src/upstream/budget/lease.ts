@@ -25,6 +25,18 @@ interface Held {
   expiresAt: number;
 }
 
+/**
+ * A call that joined a lease request another request sent waits with no I/O of
+ * its own in flight, and the runtime cancels such a request as hung ("code had
+ * hung"). A timer of its own keeps it waiting visibly; if the lease never
+ * comes, the call goes on as if the object were unreachable.
+ */
+function withOwnTimer(shared: Promise<Lease | undefined>): Promise<Lease | undefined> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const expiry = new Promise<undefined>((resolve) => (timer = setTimeout(() => resolve(undefined), LEASE_TIMEOUT_MS + 100)));
+  return Promise.race([shared, expiry]).finally(() => clearTimeout(timer));
+}
+
 /** One lease request under way: the calls that joined it before it was sent. */
 interface Batch {
   wanted: number;
@@ -94,7 +106,7 @@ export class LeaseBudget implements Budget {
   private join(): Promise<Lease | undefined> {
     if (this.open && !this.open.sent) {
       this.open.wanted += 1;
-      return this.open.result;
+      return withOwnTimer(this.open.result);
     }
     const batch: Batch = { wanted: 1, sent: false, result: Promise.resolve(undefined) };
     batch.result = new Promise<void>((resolve) => setTimeout(resolve, 0)).then(() => {
