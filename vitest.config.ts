@@ -31,6 +31,10 @@ export default defineConfig(async () => {
                   NEXON_RPS: "50",
                   // Tests wait for each call's deferred work (test/helpers.ts): no reason to make it wait longer.
                   DEFERRED_WORK_DELAY_MS: "0",
+                  // Every test file shares one client ("unknown") and one allowance object per client,
+                  // so the real allowance would trip ordinary tests: the allowance's own tests lower it.
+                  CLIENT_UPSTREAM_CALLS_PER_MINUTE: "1000000",
+                  CLIENT_UPSTREAM_CALLS_PER_MINUTE_AUTHED: "1000000",
                   TEST_MIGRATIONS: migrations,
                 },
                 // The development config's sample upstream Worker, answered in-process.

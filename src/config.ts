@@ -31,6 +31,9 @@ const ConfigSchema = z
     LOGIN_FAILURE_WINDOW_SECONDS: intVar(900, 60, 86_400),
     PROFILE_CHILD_INVOCATIONS: z.enum(["on", "off"]).default("on"),
     DEFERRED_WORK_DELAY_MS: intVar(100, 0, 5_000),
+    CLIENT_UPSTREAM_CALLS_PER_MINUTE: intVar(240, 1, 1_000_000),
+    CLIENT_UPSTREAM_CALLS_PER_MINUTE_AUTHED: intVar(1_200, 1, 1_000_000),
+    REFRESH_PER_MINUTE: intVar(10, 1, 1_000_000),
     MAPLESTORY_API_KEY: z.string().min(1).optional(),
     JWT_SECRET: z.string().min(32, "must be at least 32 characters"),
     JWT_SECRET_PREVIOUS: z.string().min(32, "must be at least 32 characters").optional(),
@@ -72,6 +75,12 @@ export interface Config {
   profile: { childInvocations: boolean };
   /** How long after a response's delivery its cache stores and log line start (src/runtime/deferred.ts). */
   deferredWorkDelayMs: number;
+  /**
+   * Upstream calls per minute a client may cause (cache hits are free): anonymous
+   * clients per address, signed-in users per user; and refresh=true requests per
+   * user (src/runtime/allowance).
+   */
+  allowance: { upstreamCallsPerMinute: number; upstreamCallsPerMinuteAuthed: number; refreshesPerMinute: number };
 }
 
 /** Empty strings from `.dev.vars` or the dashboard mean "not set". */
@@ -131,6 +140,11 @@ export function getConfig(env: Bindings): Config {
     },
     profile: { childInvocations: v.PROFILE_CHILD_INVOCATIONS === "on" },
     deferredWorkDelayMs: v.DEFERRED_WORK_DELAY_MS,
+    allowance: {
+      upstreamCallsPerMinute: v.CLIENT_UPSTREAM_CALLS_PER_MINUTE,
+      upstreamCallsPerMinuteAuthed: v.CLIENT_UPSTREAM_CALLS_PER_MINUTE_AUTHED,
+      refreshesPerMinute: v.REFRESH_PER_MINUTE,
+    },
   };
   cache.set(env, config);
   return config;

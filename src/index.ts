@@ -7,6 +7,8 @@ import { pruneAuthData } from "./jobs/prune-auth";
 
 /** The deployment-wide upstream call budget, one Durable Object per NEXON key (src/upstream/budget). */
 export { UpstreamBudget } from "./upstream/budget/object";
+/** Each client's allowance of upstream calls per minute, one Durable Object per client key (src/runtime/allowance). */
+export { ClientAllowance } from "./runtime/allowance/object";
 
 const app = createApp();
 

@@ -76,6 +76,12 @@ export function joinFill<T>(key: string): Promise<Shared<T>> | undefined {
   return fill ? join<T>(fill) : undefined;
 }
 
+/** Whether `shareFill(key, …, { fresh })` now would join a call rather than start one (a joiner costs its client nothing). */
+export function fillUnderWay(key: string, { fresh = false } = {}): boolean {
+  const existing = current(key);
+  return existing !== undefined && !(fresh && existing.answered);
+}
+
 /**
  * Joins the fill for `key`, or starts one with `run`, kept alive by `background`.
  * `fresh`: an answer already in does not do (a refresh); only a call under way is joined.

@@ -8,7 +8,7 @@ import type { SubrequestLimiter } from "../runtime/subrequests";
 import type { NexonClient, UpstreamBody, UpstreamParams } from "../upstream/client";
 import type { EndpointDef } from "../upstream/endpoints";
 import { isUpstreamFailure } from "../upstream/errors";
-import { joinFill, shareFill, type Shared } from "./coalesce";
+import { fillUnderWay, joinFill, shareFill, type Shared } from "./coalesce";
 import { createEntry, entryEtag, freshnessOf, notFoundEntry, type CacheEntry } from "./entry";
 import { cacheKeyFor, type CacheKey } from "./keys";
 import { cachePolicyFor, isStorable, type CachePolicy } from "./policy";
@@ -66,6 +66,12 @@ export interface CacheScope {
   stats: RequestStats;
   /** The serving origin: Cache API keys are URLs under it. */
   origin: string;
+  /**
+   * Spends upstream calls of the client's allowance before they are made (429
+   * RATE_LIMITED when not enough is left). Absent: nothing is charged (a child
+   * invocation, a job).
+   */
+  charge?: (calls: number) => Promise<void>;
 }
 
 interface Target {
@@ -150,6 +156,20 @@ export class PublicCache {
   }
 
   /**
+   * Charges the client for `calls` upstream calls about to be made for it (429
+   * RATE_LIMITED when its allowance cannot cover them): `load` does so itself; a
+   * caller of `fill` (the profile) charges once for all of its fills first.
+   */
+  charge(calls: number): Promise<void> {
+    return this.scope.charge?.(calls) ?? Promise.resolve();
+  }
+
+  /** Charges one call for `target` unless it would join a call already under way. */
+  private async chargeFill(target: Target, refresh: boolean): Promise<void> {
+    if (!fillUnderWay(target.key.kv, { fresh: refresh })) await this.charge(1);
+  }
+
+  /**
    * The upstream's answer for `request`, shared with identical calls under way in
    * this isolate and not stored: `settle` stores what was started. A refresh
    * joins only a call under way, never one already answered.
@@ -187,10 +207,15 @@ export class PublicCache {
    * Fresh → HIT. Past freshness but inside stale-while-revalidate → STALE now, one
    * background revalidation. Inside stale-if-error only → the upstream first, the
    * stale copy if it fails. Otherwise → MISS. `refresh` → the upstream (BYPASS).
+   * A call it makes for the client is charged to the client first (one; none for
+   * a join or a background revalidation).
    */
   async load(request: LoadRequest, { refresh = false } = {}): Promise<Loaded> {
     const target = this.target(request, Date.now());
-    if (refresh) return this.settle(request, this.fillTarget(target, true), { refresh });
+    if (refresh) {
+      await this.chargeFill(target, true);
+      return this.settle(request, this.fillTarget(target, true), { refresh });
+    }
     // A herd of identical misses: the first one's call is under way (MISS), or answered seconds ago (HIT).
     const underWay = joinFill<CacheEntry>(target.key.kv);
     if (underWay) return this.settle(request, underWay);
@@ -208,11 +233,13 @@ export class PublicCache {
           this.revalidateInBackground(target, BOTH_TIERS);
           return loadedFrom(found.entry, "STALE", now);
         case "stale-if-error":
+          await this.chargeFill(target, false);
           return this.settle(request, this.fillTarget(target, false), { fallback: found.entry });
         case "expired":
           break;
       }
     }
+    await this.chargeFill(target, false);
     return this.settle(request, this.fillTarget(target, false));
   }
 

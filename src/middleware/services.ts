@@ -2,11 +2,13 @@ import type { Context, MiddlewareHandler } from "hono";
 import { PublicCache } from "../cache/public-cache";
 import { getConfig } from "../config";
 import type { Bindings, RequestStats } from "../env";
+import { spendAllowance } from "../runtime/allowance/spend";
 import { backgroundOf, type Background } from "../runtime/background";
 import { DeferredWork } from "../runtime/deferred";
 import { SubrequestLimiter } from "../runtime/subrequests";
 import type { NexonClient } from "../upstream/client";
 import { createNexonClient } from "../upstream/connect";
+import type { ClientIdentity } from "./rate-limit";
 
 export interface ServicesInit {
   env: Bindings;
@@ -16,6 +18,12 @@ export interface ServicesInit {
   origin: string;
   /** false: deferred work starts at once (nothing to wait for: a child invocation). */
   holdDeferred?: boolean;
+  /**
+   * Who this invocation's upstream calls are charged to, read when they are
+   * (rateLimitClients sets it after the services exist). Absent or undefined
+   * (a child invocation, a route outside /v1): nothing is charged.
+   */
+  client?: () => ClientIdentity | undefined;
 }
 
 /** DEFERRED_WORK_DELAY_MS; 0 when the settings are bad (that request already answers 500 MISCONFIGURED where it matters). */
@@ -54,6 +62,18 @@ export class Services {
     return (this.#upstream ??= createNexonClient(this.init.env, { stats: this.stats, gate: (task) => this.subrequests.run(task) }));
   }
 
+  /**
+   * Spends `calls` upstream calls of the client's allowance per minute, before
+   * they are made: not enough left → 429 RATE_LIMITED with Retry-After.
+   */
+  async chargeClient(calls: number): Promise<void> {
+    const client = this.init.client?.();
+    if (!client || calls <= 0) return;
+    const { allowance } = getConfig(this.init.env);
+    const perMinute = client.signedIn ? allowance.upstreamCallsPerMinuteAuthed : allowance.upstreamCallsPerMinute;
+    await spendAllowance(this.init.env.CLIENT_ALLOWANCE, client.key, calls, perMinute);
+  }
+
   /** Public upstream data through the cache tiers. */
   get cache(): PublicCache {
     const { env, origin } = this.init;
@@ -65,6 +85,7 @@ export class Services {
       deferred: this.deferred,
       background: this.background,
       stats: this.stats,
+      charge: (calls) => this.chargeClient(calls),
     }));
   }
 }
@@ -88,7 +109,12 @@ function executionContextOf(c: Context): Context["executionCtx"] | undefined {
 
 /** Sets this request's services: `services`, `stats` and `deferred` (src/runtime/deferred.ts). */
 export const services: MiddlewareHandler<{ Bindings: Bindings }> = async (c, next) => {
-  const built = new Services({ env: c.env, background: backgroundOf(executionContextOf(c)), origin: new URL(c.req.url).origin });
+  const built = new Services({
+    env: c.env,
+    background: backgroundOf(executionContextOf(c)),
+    origin: new URL(c.req.url).origin,
+    client: () => c.get("client"),
+  });
   c.set("services", built);
   c.set("stats", built.stats);
   c.set("deferred", built.deferred);

@@ -1,6 +1,7 @@
 import type { Context } from "hono";
+import { getConfig } from "../../config";
 import type { AppEnv } from "../../env";
-import { enforceRateLimit } from "../../lib/rate-limit";
+import { spendAllowance } from "../../runtime/allowance/spend";
 import { unauthenticated } from "./challenge";
 import { optionalUser } from "./auth.middleware";
 
@@ -21,14 +22,14 @@ async function decide(c: Context<AppEnv>): Promise<boolean> {
   await optionalUser(c, async () => {});
   const user = c.get("user");
   if (!user) throw unauthenticated({ detail: REFRESH_NEEDS_SIGN_IN });
-  // Each refresh costs upstream calls: counted per user, apart from their other requests.
-  await enforceRateLimit(c.env.RATE_LIMIT_AUTHED, `refresh:${user.id}`);
+  // Each refresh costs upstream calls: REFRESH_PER_MINUTE per user, apart from their other requests.
+  await spendAllowance(c.env.CLIENT_ALLOWANCE, `refresh:${user.id}`, 1, getConfig(c.env).allowance.refreshesPerMinute);
   return true;
 }
 
 /**
  * Whether this request skips the fresh cached copy (`?refresh=true`): only for a
- * signed-in user (anonymous → 401), rate-limited per user. Handlers call it
+ * signed-in user (anonymous → 401), at most REFRESH_PER_MINUTE per user. Handlers call it
  * after validating their input and before loading anything; it is decided once
  * per request, however many answers the request loads.
  */

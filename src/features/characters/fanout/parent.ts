@@ -79,7 +79,8 @@ function fillAcross(c: Context<AppEnv>, ocid: string, date: string | undefined, 
  * round trip. One bulk KV read first (a warm profile ends there: no child, no
  * upstream call); then every missing section's upstream call at once, spread
  * over this invocation and child invocations of this Worker (plan.ts), since
- * one invocation may have only six subrequests open. What was fetched is
+ * one invocation may have only six subrequests open; those calls are charged to
+ * the client's allowance first (429 RATE_LIMITED if it cannot cover them all). What was fetched is
  * stored in KV by this invocation once its response is out.
  *
  * @example
@@ -96,6 +97,8 @@ export async function loadSections(
   const requests = specs.map((spec) => sectionLoad({ def: spec.def, ocid, date, grade: spec.grade }));
   const peeked: Peeked[] = refresh ? requests.map(() => ({ miss: true })) : await cache.peekMany(requests, PROFILE_TIERS);
   const missing = specs.map((_, i) => i).filter((i) => "miss" in peeked[i]!);
+  // The client pays for the whole request's upstream calls at once, before any is made (children never charge).
+  await cache.charge(missing.length);
   const fills = fillAcross(
     c,
     ocid,
