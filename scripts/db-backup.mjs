@@ -5,7 +5,7 @@
 import { closeSync, fchmodSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join, relative, resolve } from "node:path";
-import { parseArgs } from "node:util";
+import { parseD1Args } from "./d1-args.mjs";
 import { configForPersistDir, root, runWrangler } from "./wrangler-cli.mjs";
 
 const USAGE = `Usage: npm run db:backup [-- [--remote] [--output <file.sql>] [--persist-to <dir>] [--database <name>]]
@@ -17,33 +17,7 @@ Exports a D1 database to SQL (schema, every row, and the d1_migrations history).
   --persist-to <dir>   local only: read the local database kept in <dir> instead of .wrangler/state
   --database <name>    D1 binding or database name (default: DB)`;
 
-function usage(message) {
-  if (message) console.error(`db:backup: ${message}\n`);
-  console.error(USAGE);
-  process.exit(2);
-}
-
-let args;
-try {
-  args = parseArgs({
-    options: {
-      local: { type: "boolean", default: false },
-      remote: { type: "boolean", default: false },
-      output: { type: "string" },
-      "persist-to": { type: "string" },
-      database: { type: "string", default: "DB" },
-      help: { type: "boolean", short: "h", default: false },
-    },
-  }).values;
-} catch (err) {
-  usage(err.message);
-}
-if (args.help) {
-  console.log(USAGE);
-  process.exit(0);
-}
-if (args.local && args.remote) usage("choose --local or --remote, not both");
-if (args.remote && args["persist-to"]) usage("--persist-to is for the local database only");
+const { args } = parseD1Args("db:backup", USAGE, { options: { output: { type: "string" } } });
 
 const where = args.remote ? "production" : "local";
 // File names sort by time and carry no ':' (not allowed in Windows file names).

@@ -8,7 +8,7 @@
 // was taken, all end, and everyone signs in again.
 import { existsSync } from "node:fs";
 import { resolve } from "node:path";
-import { parseArgs } from "node:util";
+import { parseD1Args } from "./d1-args.mjs";
 import { runWrangler } from "./wrangler-cli.mjs";
 
 const USAGE = `Usage: npm run db:restore -- [--remote --yes] [--persist-to <dir>] [--database <name>] <file.sql>
@@ -22,39 +22,10 @@ Loads a backup written by \`npm run db:backup\` into an empty D1 database.
   --database <name>    D1 binding or database name (default: DB), e.g. a database
                        just made with \`wrangler d1 create\``;
 
-function usage(message) {
-  if (message) console.error(`db:restore: ${message}\n`);
-  console.error(USAGE);
-  process.exit(2);
-}
-
-let parsed;
-try {
-  parsed = parseArgs({
-    allowPositionals: true,
-    options: {
-      local: { type: "boolean", default: false },
-      remote: { type: "boolean", default: false },
-      yes: { type: "boolean", default: false },
-      "persist-to": { type: "string" },
-      database: { type: "string", default: "DB" },
-      help: { type: "boolean", short: "h", default: false },
-    },
-  });
-} catch (err) {
-  usage(err.message);
-}
-const args = parsed.values;
-if (args.help) {
-  console.log(USAGE);
-  process.exit(0);
-}
-if (parsed.positionals.length !== 1) usage("give exactly one backup file");
-if (args.local && args.remote) usage("choose --local or --remote, not both");
-if (args.remote && args["persist-to"]) usage("--persist-to is for the local database only");
-if (args.remote && !args.yes) usage("refusing to write to the production database without --yes");
-const file = resolve(parsed.positionals[0]);
-if (!existsSync(file)) usage(`no such file: ${parsed.positionals[0]}`);
+const { args, positionals, fail: usage } = parseD1Args("db:restore", USAGE, { allowPositionals: true, writes: true });
+if (positionals.length !== 1) usage("give exactly one backup file");
+const file = resolve(positionals[0]);
+if (!existsSync(file)) usage(`no such file: ${positionals[0]}`);
 
 const target = args.remote
   ? ["--remote", "--env", "production"]
@@ -93,7 +64,7 @@ if (status !== 0) {
   console.error(`db:restore: wrangler d1 execute failed (exit ${status}).`);
   process.exit(status);
 }
-console.log(`db:restore: loaded ${parsed.positionals[0]} into the ${where} database ${args.database}.`);
+console.log(`db:restore: loaded ${positionals[0]} into the ${where} database ${args.database}.`);
 
 // Milliseconds since the epoch, as the Worker writes them (src/features/auth/sessions.ts).
 const LIVE_SESSIONS = "SELECT count(*) AS live FROM sessions WHERE revoked_at IS NULL";

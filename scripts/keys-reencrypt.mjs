@@ -12,7 +12,8 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "no
 import { registerHooks } from "node:module";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { parseArgs, parseEnv } from "node:util";
+import { parseEnv } from "node:util";
+import { parseD1Args } from "./d1-args.mjs";
 import { root, runWrangler } from "./wrangler-cli.mjs";
 
 const USAGE = `Usage: npm run keys:reencrypt [-- [--remote --yes] [--persist-to <dir>] [--database <name>]]
@@ -26,34 +27,7 @@ ENCRYPTION_KEY_PREVIOUS (or stored before key ids) are rewritten; others are lef
   --persist-to <dir>   local only: the local database kept in <dir> instead of .wrangler/state
   --database <name>    D1 binding or database name (default: DB)`;
 
-function usage(message) {
-  if (message) console.error(`keys:reencrypt: ${message}\n`);
-  console.error(USAGE);
-  process.exit(2);
-}
-
-let args;
-try {
-  args = parseArgs({
-    options: {
-      local: { type: "boolean", default: false },
-      remote: { type: "boolean", default: false },
-      yes: { type: "boolean", default: false },
-      "persist-to": { type: "string" },
-      database: { type: "string", default: "DB" },
-      help: { type: "boolean", short: "h", default: false },
-    },
-  }).values;
-} catch (err) {
-  usage(err.message);
-}
-if (args.help) {
-  console.log(USAGE);
-  process.exit(0);
-}
-if (args.local && args.remote) usage("choose --local or --remote, not both");
-if (args.remote && args["persist-to"]) usage("--persist-to is for the local database only");
-if (args.remote && !args.yes) usage("refusing to write to the production database without --yes");
+const { args, fail: usage } = parseD1Args("keys:reencrypt", USAGE, { writes: true });
 
 // The keys: the environment first (set but empty: none); for the local database, .dev.vars fills the gaps.
 const keys = { ENCRYPTION_KEY: process.env.ENCRYPTION_KEY, ENCRYPTION_KEY_PREVIOUS: process.env.ENCRYPTION_KEY_PREVIOUS };
