@@ -2,25 +2,13 @@ import { env } from "cloudflare:workers";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { registerUser, uniqueUsername } from "../src/features/auth/auth.test-helpers";
 import { describeError } from "../src/lib/logging";
-import { call, expectProblem, jsonInit } from "./helpers";
+import { call, captureLogs, expectProblem, jsonInit } from "./helpers";
 
 // SPEC Observability: logs never carry SQL, bound parameters or personal data from an
 // error; a database error is logged as its kind and a short message. These tests make
 // real D1 queries fail inside this file's own isolated D1, through real routes.
 
 afterEach(() => vi.restoreAllMocks());
-
-/** Every console line written while `session` runs. */
-async function captureLogs(session: () => Promise<void>): Promise<string[]> {
-  const lines: string[] = [];
-  for (const level of ["log", "info", "warn", "error", "debug"] as const) {
-    vi.spyOn(console, level).mockImplementation((...args: unknown[]) => {
-      lines.push(args.map((a) => (typeof a === "string" ? a : JSON.stringify(a))).join(" "));
-    });
-  }
-  await session();
-  return lines;
-}
 
 const unhandled = (lines: string[]) =>
   lines.map((l) => JSON.parse(l) as Record<string, unknown>).filter((l) => l.event === "unhandled_error");

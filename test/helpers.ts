@@ -47,3 +47,16 @@ export async function expectProblem(res: Response, status: number, code: string)
   expect(body.request_id).toBe(res.headers.get("x-request-id"));
   return body;
 }
+
+/** Every console line written while `session` runs (the spies are restored by the caller's `vi.restoreAllMocks`). */
+export async function captureLogs(session: () => Promise<void>): Promise<string[]> {
+  const { vi } = await import("vitest");
+  const lines: string[] = [];
+  for (const level of ["log", "info", "warn", "error", "debug"] as const) {
+    vi.spyOn(console, level).mockImplementation((...args: unknown[]) => {
+      lines.push(args.map((a) => (typeof a === "string" ? a : JSON.stringify(a))).join(" "));
+    });
+  }
+  await session();
+  return lines;
+}

@@ -5,21 +5,9 @@ import { callFromNewClient, signIn, signedInUser } from "../src/features/auth/au
 import { getAs, newSampleKey, putKey } from "../src/features/me/me.test-helpers";
 import { SAMPLE_CHARACTERS } from "../dev/sample-upstream";
 import { fakeUpstream, nexonError } from "./fake-upstream";
-import { jsonInit } from "./helpers";
+import { captureLogs, jsonInit } from "./helpers";
 
 afterEach(() => vi.restoreAllMocks());
-
-/** Every console line the Worker writes while `session` runs. */
-async function captureLogs(session: () => Promise<void>): Promise<string[]> {
-  const lines: string[] = [];
-  for (const level of ["log", "info", "warn", "error", "debug"] as const) {
-    vi.spyOn(console, level).mockImplementation((...args: unknown[]) => {
-      lines.push(args.map((a) => (typeof a === "string" ? a : JSON.stringify(a))).join(" "));
-    });
-  }
-  await session();
-  return lines;
-}
 
 describe("secrets hygiene", () => {
   it("never logs a password, token, API key or secret during a full session", async () => {
