@@ -1,3 +1,4 @@
+import { withOwnTimer } from "../lib/own-timer";
 import { ProblemError } from "../lib/problem";
 import type { Background } from "../runtime/background";
 import { isolateState, type SharedFill } from "./isolate-state";
@@ -28,19 +29,10 @@ export interface Shared<T> {
 
 const fills = isolateState.fills;
 
-/**
- * A joiner waits on a call another request made, with no I/O of its own in
- * flight; the Workers runtime may then take it for hung and cancel it ("code
- * had hung"). A timer of its own keeps it waiting visibly, and fails the joiner
- * with a timeout if the shared call never settles.
- */
-function awaitShared<T>(shared: Promise<T>): Promise<T> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const expiry = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new ProblemError("UPSTREAM_TIMEOUT")), MAX_JOIN_WAIT_MS);
-  });
-  return Promise.race([shared, expiry]).finally(() => clearTimeout(timer));
-}
+/** A joiner whose shared call never settled (its request was cancelled) fails with a timeout instead of hanging. */
+const timedOut = (): never => {
+  throw new ProblemError("UPSTREAM_TIMEOUT");
+};
 
 const expired = (fill: SharedFill, now: number) => fill.answeredAt !== undefined && Math.abs(now - fill.answeredAt) > JOINABLE_MS;
 
@@ -66,7 +58,7 @@ function forgetExpired(now: number): void {
 
 async function join<T>(fill: SharedFill): Promise<Shared<T>> {
   const answered = fill.answered;
-  const value = (await (answered ? fill.promise : awaitShared(fill.promise))) as T;
+  const value = (await (answered ? fill.promise : withOwnTimer(fill.promise, MAX_JOIN_WAIT_MS, timedOut))) as T;
   return { value, started: false, answered };
 }
 

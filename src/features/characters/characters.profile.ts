@@ -13,6 +13,7 @@ import { loadSections } from "./fanout";
 const MAX_SECTIONS = SECTIONS.length + SKILL_GRADES.length;
 const sectionByName = new Map(SECTIONS.map((def) => [def.name, def]));
 const skillDef = sectionByName.get("skill")!;
+const basicDef = sectionByName.get("basic")!;
 
 const existsOn = (def: EndpointDef, date: string | undefined) =>
   date === undefined || def.date.kind !== "snapshot" || def.date.earliest <= date;
@@ -87,7 +88,7 @@ async function withNoData(
   specs: readonly SectionSpec[],
   settled: PromiseSettledResult<Loaded>[],
 ): Promise<PromiseSettledResult<Loaded>[]> {
-  const basic = settled.find((r, i) => specs[i]!.def.name === "basic" && specs[i]!.def.group === "character" && r.status === "fulfilled");
+  const basic = settled.find((r, i) => specs[i]!.def === basicDef && r.status === "fulfilled");
   let dayEmpty: Promise<boolean> | undefined;
   const isDayEmpty = () => (dayEmpty ??= basic?.status === "fulfilled" ? Promise.resolve(basic.value.empty) : dayIsEmpty(c, ocid, date));
   return Promise.allSettled(settled.map((r, i) => (r.status === "fulfilled" ? requireData(r.value, specs[i]!.def, isDayEmpty) : Promise.reject(r.reason))));

@@ -1,4 +1,5 @@
 import { describeError, log } from "../../lib/logging";
+import { withOwnTimer } from "../../lib/own-timer";
 import { ProblemError } from "../../lib/problem";
 import { budgetFor, realSleep, type Sleep } from "../rate-budget";
 import type { UpstreamBudget } from "./object";
@@ -23,18 +24,6 @@ const LOG_EVERY_MS = 60_000;
 interface Held {
   left: number;
   expiresAt: number;
-}
-
-/**
- * A call that joined a lease request another request sent waits with no I/O of
- * its own in flight, and the runtime cancels such a request as hung ("code had
- * hung"). A timer of its own keeps it waiting visibly; if the lease never
- * comes, the call goes on as if the object were unreachable.
- */
-function withOwnTimer(shared: Promise<Lease | undefined>): Promise<Lease | undefined> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const expiry = new Promise<undefined>((resolve) => (timer = setTimeout(() => resolve(undefined), LEASE_TIMEOUT_MS + 100)));
-  return Promise.race([shared, expiry]).finally(() => clearTimeout(timer));
 }
 
 /** One lease request under way: the calls that joined it before it was sent. */
@@ -106,7 +95,8 @@ export class LeaseBudget implements Budget {
   private join(): Promise<Lease | undefined> {
     if (this.open && !this.open.sent) {
       this.open.wanted += 1;
-      return withOwnTimer(this.open.result);
+      // Sent by another request: if the lease never comes, go on as if the object were unreachable.
+      return withOwnTimer(this.open.result, LEASE_TIMEOUT_MS + 100, () => undefined);
     }
     const batch: Batch = { wanted: 1, sent: false, result: Promise.resolve(undefined) };
     batch.result = new Promise<void>((resolve) => setTimeout(resolve, 0)).then(() => {
