@@ -49,11 +49,11 @@ const SWITCHED_OFF_PROFILES = 7;
 let fake: FakeUpstream;
 
 /** Builds upstream URLs only: the same paths the Worker will ask for. */
-const urls = new NexonClient({ baseUrl: "http://127.0.0.1", serviceKey: SERVICE_KEY, rps: 1, fetcher: () => Promise.reject(new Error("unused")) });
+const urls = new NexonClient({ baseUrl: "http://127.0.0.1", serviceKeys: { kms: SERVICE_KEY }, rps: 1, fetcher: () => Promise.reject(new Error("unused")) });
 
 /** The upstream path and query of `def` for `ocid` (latest data). */
 function upstreamPath(def: EndpointDef, ocid: string): string {
-  const url = new URL(urls.buildUrl(def, { ocid }, undefined));
+  const url = new URL(urls.buildUrl(def, "kms", { ocid }, undefined));
   return url.pathname + url.search;
 }
 

@@ -35,6 +35,8 @@ const ConfigSchema = z
     CLIENT_UPSTREAM_CALLS_PER_MINUTE_AUTHED: intVar(1_200, 1, 1_000_000),
     REFRESH_PER_MINUTE: intVar(10, 1, 1_000_000),
     MAPLESTORY_API_KEY: z.string().min(1).optional(),
+    MAPLESTORY_API_KEY_MSEA: z.string().min(1).optional(),
+    MAPLESTORY_API_KEY_TMS: z.string().min(1).optional(),
     JWT_SECRET: z.string().min(32, "must be at least 32 characters"),
     JWT_SECRET_PREVIOUS: z.string().min(32, "must be at least 32 characters").optional(),
     ENCRYPTION_KEY: base64Key32,
@@ -57,7 +59,8 @@ const ConfigSchema = z
 
 export interface Config {
   environment: "development" | "test" | "production";
-  nexon: { baseUrl: string; useSample: boolean; apiKey: string; rps: number; timeoutMs: number; deadlineMs: number };
+  /** apiKeys: the server key of each region this deployment serves (SPEC: Regions); a region without one is not served. */
+  nexon: { baseUrl: string; useSample: boolean; apiKeys: { kms?: string; msea?: string; tms?: string }; rps: number; timeoutMs: number; deadlineMs: number };
   corsAllowedOrigins: string[];
   /** sessionMaxAgeSeconds: a session's absolute limit from sign-in; refreshing never extends past it. */
   tokens: {
@@ -117,7 +120,7 @@ export function getConfig(env: Bindings): Config {
     nexon: {
       baseUrl: v.NEXON_API_BASE_URL.replace(/\/+$/, ""),
       useSample: v.NEXON_API_BASE_URL === "sample",
-      apiKey: v.MAPLESTORY_API_KEY ?? "",
+      apiKeys: { kms: v.MAPLESTORY_API_KEY, msea: v.MAPLESTORY_API_KEY_MSEA, tms: v.MAPLESTORY_API_KEY_TMS },
       rps: v.NEXON_RPS,
       timeoutMs: v.NEXON_TIMEOUT_MS,
       deadlineMs: v.NEXON_DEADLINE_MS,

@@ -1,4 +1,4 @@
-import { addDays, daysBetween } from "../../src/lib/kst";
+import { addDays, daysBetween } from "../../src/lib/calendar";
 import { CLASSES, WORLDS, classNamed, type ClassInfo } from "./catalog";
 import { CHARACTER_START } from "./dates";
 import { GUILD_COUNT, guildAt } from "./guilds";

@@ -1,5 +1,5 @@
-import { addDays, daysBetween, isIsoDate, kstParts } from "../../src/lib/kst";
-import { endpoint } from "../../src/upstream/endpoints";
+import { addDays, daysBetween, isIsoDate, kstParts } from "../../src/lib/calendar";
+import { earliestIn, endpoint } from "../../src/upstream/endpoints";
 import { fail } from "./errors";
 
 /**
@@ -7,11 +7,7 @@ import { fail } from "./errors";
  * the endpoint table); growth curves are measured from it. Every other earliest
  * day is read from its endpoint's row (routes.ts).
  */
-export const CHARACTER_START: string = (() => {
-  const rule = endpoint("character", "basic").date;
-  if (rule.kind !== "snapshot") throw new Error("sample upstream: character/basic must be a snapshot endpoint");
-  return rule.earliest;
-})();
+export const CHARACTER_START: string = earliestIn(endpoint("character", "basic"), "kms")!;
 
 /** Yesterday's snapshot appears at 02:00 KST, today's ranking at 08:30 KST. */
 const SNAPSHOT_READY_MINUTES = 2 * 60;

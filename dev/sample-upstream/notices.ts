@@ -1,4 +1,4 @@
-import { addDays } from "../../src/lib/kst";
+import { addDays } from "../../src/lib/calendar";
 import { kstStamp } from "./dates";
 import { fail } from "./errors";
 import { hash32 } from "./random";

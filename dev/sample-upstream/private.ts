@@ -1,4 +1,4 @@
-import { addYears } from "../../src/lib/kst";
+import { addYears } from "../../src/lib/calendar";
 import { POPULATION, existsOn, populationCharacter, progressOn, type Character } from "./characters";
 import { historyDate, kstStamp, type Clock } from "./dates";
 import { fail } from "./errors";

@@ -23,7 +23,7 @@ import {
 } from "./sections";
 import { hexaMatrixBody, hexaStatBody, linkSkillBody, skillBody, vMatrixBody } from "./skills";
 import { guildBody, unionArtifactBody, unionBody, unionChampionBody, unionRaiderBody } from "./union";
-import { ENDPOINTS, type EndpointDef } from "../../src/upstream/endpoints";
+import { earliestIn, ENDPOINTS, type EndpointDef } from "../../src/upstream/endpoints";
 import { SKILL_GRADES } from "../../src/upstream/game-data";
 
 export interface RequestContext {
@@ -41,8 +41,9 @@ type Build = (def: EndpointDef) => Handler;
 
 /** The row's earliest `date` (snapshot and ranking rows always have one). */
 function earliestOf(def: EndpointDef): string {
-  if (def.date.kind !== "snapshot" && def.date.kind !== "ranking") throw new Error(`sample upstream: ${def.path} has no earliest date`);
-  return def.date.earliest;
+  const earliest = earliestIn(def, "kms");
+  if (!earliest) throw new Error(`sample upstream: ${def.path} has no earliest date`);
+  return earliest;
 }
 
 /** "No data" keeps every field, each null or an empty list; `date` stays. */
@@ -83,7 +84,7 @@ const notices = (kind: NoticeKind): Build => () => ({ clock }) => noticeList(kin
 const noticeDetails = (kind: NoticeKind): Build => () => ({ q, clock }) => noticeDetail(kind, q.get("notice_id"), clock.today);
 
 const history = (kind: HistoryKind): Build => (def) => {
-  const earliest = def.date.kind === "history" ? def.date.earliest : undefined;
+  const earliest = earliestIn(def, "kms");
   return ({ q, key, clock }) => historyBody(kind, earliest, q, key, clock);
 };
 

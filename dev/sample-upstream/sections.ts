@@ -1,4 +1,4 @@
-import { addDays } from "../../src/lib/kst";
+import { addDays } from "../../src/lib/calendar";
 import { ICON_BASE, STAT_KO, gearStats } from "./catalog";
 import { characterImage, type Character, type Progress } from "./characters";
 import { equippedNames } from "./equipment";

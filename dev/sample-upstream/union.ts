@@ -8,7 +8,7 @@ import {
   type Character,
   type Progress,
 } from "./characters";
-import { addDays } from "../../src/lib/kst";
+import { addDays } from "../../src/lib/calendar";
 import { dayIndex } from "./dates";
 import type { Guild } from "./guilds";
 import { hash32, int, lettersOf, pickSome, rng } from "./random";

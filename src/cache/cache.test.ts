@@ -43,7 +43,7 @@ function at(time: number) {
 }
 
 const basicKey = (date?: string) =>
-  cacheKeyFor("https://api.test", "nexon.test", endpoint("character", "basic"), { ocid: hero.ocid }, date);
+  cacheKeyFor("https://api.test", "nexon.test", { def: endpoint("character", "basic"), region: "kms", params: { ocid: hero.ocid }, date });
 
 describe("one upstream answer through the cache", () => {
   it("misses once, then hits without calling the upstream", async () => {
@@ -431,7 +431,7 @@ describe("private data", () => {
     const { calls } = fakeUpstream();
     const app = new Hono<import("../env").AppEnv>()
       .use(services)
-      .get("/", async (c) => c.json((await c.var.services.cache.load({ def: endpoint("account", "characters"), params: {} })).body));
+      .get("/", async (c) => c.json((await c.var.services.cache.load({ def: endpoint("account", "characters"), region: "kms", params: {} })).body));
     const res = await app.request("/", {}, env);
     expect(res.status).toBe(500);
     expect(calls).toHaveLength(0);

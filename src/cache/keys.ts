@@ -1,5 +1,6 @@
-import { upstreamQuery, type UpstreamParams } from "../upstream/client";
+import { upstreamPath, upstreamQuery, type UpstreamParams } from "../upstream/client";
 import type { EndpointDef } from "../upstream/endpoints";
+import type { RegionId } from "../upstream/regions";
 
 /** Bump when the stored format changes: old entries are then simply never read again. */
 const KEY_VERSION = "v1";
@@ -12,12 +13,17 @@ export interface CacheKey {
 }
 
 /**
- * One key per upstream answer: which upstream (host, or "sample"), the endpoint
- * path, its parameters (only the table's, sorted) and the date. Nothing about who
- * asked is ever part of it: only public endpoints reach the shared tiers.
+ * One key per upstream answer: which upstream (host, or "sample"), the upstream
+ * path (region and endpoint), its parameters (only the table's, sorted) and the
+ * date. Nothing about who asked, or through which door (`/v1` or the gateway), is
+ * ever part of it: only public endpoints reach the shared tiers.
  */
-export function cacheKeyFor(origin: string, source: string, def: EndpointDef, params: UpstreamParams, date: string | undefined): CacheKey {
+export function cacheKeyFor(
+  origin: string,
+  source: string,
+  { def, region, params, date }: { def: EndpointDef; region: RegionId; params: UpstreamParams; date?: string },
+): CacheKey {
   const query = upstreamQuery(def, params, date, Object.keys(params).sort()).toString();
-  const path = `${KEY_VERSION}/${encodeURIComponent(source)}/${def.path}?${query}`;
+  const path = `${KEY_VERSION}/${encodeURIComponent(source)}/${upstreamPath(def, region)}?${query}`;
   return { kv: path, url: `${origin}/__cache/${path}` };
 }

@@ -14,24 +14,24 @@ describe("cachePolicyFor", () => {
     const privateDefs = ENDPOINTS.filter((d) => d.access === "private");
     expect(privateDefs.length).toBeGreaterThan(0);
     for (const def of privateDefs) {
-      expect(cachePolicyFor(def, undefined, NOON_KST)).toBeNull();
-      expect(cachePolicyFor(def, "2025-01-01", NOON_KST)).toBeNull();
+      expect(cachePolicyFor(def, "kms", undefined, NOON_KST)).toBeNull();
+      expect(cachePolicyFor(def, "kms", "2025-01-01", NOON_KST)).toBeNull();
     }
   });
 
   it("gives every public endpoint a policy", () => {
-    for (const def of ENDPOINTS.filter((d) => d.access === "public")) expect(cachePolicyFor(def, undefined, NOON_KST)).not.toBeNull();
+    for (const def of ENDPOINTS.filter((d) => d.access === "public")) expect(cachePolicyFor(def, "kms", undefined, NOON_KST)).not.toBeNull();
   });
 
   it("keeps any past day for 30 days", () => {
     for (const def of [endpoint("character", "basic"), endpoint("character", "union"), endpoint("guild", "basic"), endpoint("ranking", "overall")]) {
-      expect(cachePolicyFor(def, "2026-03-09", NOON_KST)).toEqual({ freshSeconds: 30 * DAY, staleWhileRevalidateSeconds: 0, staleIfErrorSeconds: 0 });
+      expect(cachePolicyFor(def, "kms", "2026-03-09", NOON_KST)).toEqual({ freshSeconds: 30 * DAY, staleWhileRevalidateSeconds: 0, staleIfErrorSeconds: 0 });
     }
     expect(PAST_DAY_POLICY.freshSeconds).toBe(30 * DAY);
   });
 
   it("follows the SPEC table for the latest data", () => {
-    const policy = (group: Parameters<typeof endpoint>[0], name: string, date?: string) => cachePolicyFor(endpoint(group, name), date, NOON_KST);
+    const policy = (group: Parameters<typeof endpoint>[0], name: string, date?: string) => cachePolicyFor(endpoint(group, name), "kms", date, NOON_KST);
     expect(policy("character", "stat")).toEqual({ freshSeconds: 15 * MIN, staleWhileRevalidateSeconds: HOUR, staleIfErrorSeconds: DAY });
     expect(policy("character", "union-raider")).toEqual(LATEST_POLICY.section);
     expect(policy("guild", "basic")).toEqual(LATEST_POLICY.section);
@@ -93,12 +93,18 @@ describe("cache keys", () => {
   const basic = endpoint("character", "basic");
 
   it("depend only on the upstream, the endpoint, its own parameters and the date", () => {
-    const a = cacheKeyFor("https://api.test", "nexon.test", basic, { ocid: "ab", stray: "x" }, "2025-01-01");
-    const b = cacheKeyFor("https://api.test", "nexon.test", basic, { ocid: "ab" }, "2025-01-01");
+    const a = cacheKeyFor("https://api.test", "nexon.test", { def: basic, region: "kms", params: { ocid: "ab", stray: "x" }, date: "2025-01-01" });
+    const b = cacheKeyFor("https://api.test", "nexon.test", { def: basic, region: "kms", params: { ocid: "ab" }, date: "2025-01-01" });
     expect(a).toEqual(b);
-    expect(a.kv).toMatch(/nexon\.test\/character\/basic\?ocid=ab&date=2025-01-01$/);
+    expect(a.kv).toMatch(/nexon\.test\/maplestory\/v1\/character\/basic\?ocid=ab&date=2025-01-01$/);
     expect(a.url.startsWith("https://api.test/__cache/")).toBe(true);
-    expect(cacheKeyFor("https://api.test", "sample", basic, { ocid: "ab" }, "2025-01-01").kv).not.toBe(a.kv);
-    expect(cacheKeyFor("https://api.test", "nexon.test", basic, { ocid: "ab" }, undefined).kv).not.toBe(a.kv);
+    expect(cacheKeyFor("https://api.test", "sample", { def: basic, region: "kms", params: { ocid: "ab" }, date: "2025-01-01" }).kv).not.toBe(a.kv);
+    expect(cacheKeyFor("https://api.test", "nexon.test", { def: basic, region: "kms", params: { ocid: "ab" }, date: undefined }).kv).not.toBe(a.kv);
+  });
+
+  it("name the region: the same ocid and day in MSEA is another entry", () => {
+    const key = (region: "kms" | "msea" | "tms") => cacheKeyFor("https://api.test", "nexon.test", { def: basic, region, params: { ocid: "ab" }, date: "2025-05-01" }).kv;
+    expect(key("msea")).toMatch(/\/maplestorysea\/v1\/character\/basic\?/);
+    expect(new Set([key("kms"), key("msea"), key("tms")]).size).toBe(3);
   });
 });

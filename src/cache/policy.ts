@@ -1,5 +1,6 @@
-import { kstToday } from "../lib/kst";
+import { todayIn } from "../upstream/dates";
 import type { CacheClass, EndpointDef } from "../upstream/endpoints";
+import type { RegionId } from "../upstream/regions";
 
 const MINUTE = 60;
 const HOUR = 60 * MINUTE;
@@ -30,12 +31,13 @@ export const LATEST_POLICY: Record<Exclude<CacheClass, "private">, CachePolicy> 
 
 /**
  * The policy for one upstream answer, from the endpoint table's cache class and
- * the asked day: a day before today (KST) is immutable; otherwise the class's
- * latest-data policy. null = never cached by us (private data: the user's own key).
+ * the asked day: a day before today (in the region's clock) is immutable;
+ * otherwise the class's latest-data policy. null = never cached by us (private
+ * data: the user's own key).
  */
-export function cachePolicyFor(def: EndpointDef, date: string | undefined, now: number): CachePolicy | null {
+export function cachePolicyFor(def: EndpointDef, region: RegionId, date: string | undefined, now: number): CachePolicy | null {
   if (def.access === "private" || def.cache === "private") return null;
-  if (date !== undefined && date < kstToday(now)) return PAST_DAY_POLICY;
+  if (date !== undefined && date < todayIn(region, now)) return PAST_DAY_POLICY;
   return LATEST_POLICY[def.cache];
 }
 

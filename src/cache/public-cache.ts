@@ -7,6 +7,7 @@ import type { DeferredWork } from "../runtime/deferred";
 import type { SubrequestLimiter } from "../runtime/subrequests";
 import type { NexonClient, UpstreamBody, UpstreamParams } from "../upstream/client";
 import type { EndpointDef } from "../upstream/endpoints";
+import type { RegionId } from "../upstream/regions";
 import { isUpstreamFailure } from "../upstream/errors";
 import { fillUnderWay, joinFill, shareFill, type Shared } from "./coalesce";
 import { createEntry, entryEtag, freshnessOf, notFoundEntry, type CacheEntry } from "./entry";
@@ -45,6 +46,8 @@ export interface Loaded extends CacheFacts {
 
 export interface LoadRequest {
   def: EndpointDef;
+  /** Which game's data: part of every cache key. */
+  region: RegionId;
   params: UpstreamParams;
   /** undefined = latest data. */
   date?: string;
@@ -126,10 +129,10 @@ export class PublicCache {
   }
 
   private target(request: LoadRequest, now: number): Target {
-    const policy = cachePolicyFor(request.def, request.date, now);
+    const policy = cachePolicyFor(request.def, request.region, request.date, now);
     // Private upstream data (the user's own key) is the accounts feature's, in D1: never a shared key.
     if (!policy) throw new Error(`${request.def.path} is private and never goes through the shared cache`);
-    return { request, policy, key: cacheKeyFor(this.scope.origin, this.source, request.def, request.params, request.date) };
+    return { request, policy, key: cacheKeyFor(this.scope.origin, this.source, request) };
   }
 
   private get tiers() {
@@ -141,10 +144,10 @@ export class PublicCache {
     this.scope.deferred.defer(() => writeTiers(this.tiers, key, entry, tiers));
   }
 
-  private fillTarget({ request, key, policy }: Target, refresh: boolean): Promise<Filled> {
+  private fillTarget({ request, key, policy }: Target, refresh: boolean, callerKey?: string): Promise<Filled> {
     const call = async () => {
       try {
-        const answer = await this.scope.upstream.fetchAnswer(request.def, request.params, { date: request.date });
+        const answer = await this.scope.upstream.fetchAnswer(request.def, request.params, { region: request.region, date: request.date, callerKey });
         return createEntry(answer.text, answer.empty, policy, Date.now());
       } catch (err) {
         // Run once per fill, by whoever started it: an unknown name or ocid is remembered, so repeats cost nothing.
@@ -208,13 +211,14 @@ export class PublicCache {
    * background revalidation. Inside stale-if-error only → the upstream first, the
    * stale copy if it fails. Otherwise → MISS. `refresh` → the upstream (BYPASS).
    * A call it makes for the client is charged to the client first (one; none for
-   * a join or a background revalidation).
+   * a join or a background revalidation). `callerKey`: the caller's own NEXON key
+   * pays for a call this load makes (the gateway); the answer is shared all the same.
    */
-  async load(request: LoadRequest, { refresh = false } = {}): Promise<Loaded> {
+  async load(request: LoadRequest, { refresh = false, callerKey }: { refresh?: boolean; callerKey?: string } = {}): Promise<Loaded> {
     const target = this.target(request, Date.now());
     if (refresh) {
       await this.chargeFill(target, true);
-      return this.settle(request, this.fillTarget(target, true), { refresh });
+      return this.settle(request, this.fillTarget(target, true, callerKey), { refresh });
     }
     // A herd of identical misses: the first one's call is under way (MISS), or answered seconds ago (HIT).
     const underWay = joinFill<CacheEntry>(target.key.kv);
@@ -234,13 +238,13 @@ export class PublicCache {
           return loadedFrom(found.entry, "STALE", now);
         case "stale-if-error":
           await this.chargeFill(target, false);
-          return this.settle(request, this.fillTarget(target, false), { fallback: found.entry });
+          return this.settle(request, this.fillTarget(target, false, callerKey), { fallback: found.entry });
         case "expired":
           break;
       }
     }
     await this.chargeFill(target, false);
-    return this.settle(request, this.fillTarget(target, false));
+    return this.settle(request, this.fillTarget(target, false, callerKey));
   }
 
   /**

@@ -1,6 +1,6 @@
 import { getConfig } from "../config";
 import type { Bindings } from "../env";
-import { addDays } from "../lib/kst";
+import { addDays } from "../lib/calendar";
 import { describeError, log } from "../lib/logging";
 import { SubrequestLimiter } from "../runtime/subrequests";
 import { createNexonClient } from "../upstream/connect";
@@ -61,14 +61,14 @@ export async function runDailySnapshots(env: Bindings, options: SnapshotRunOptio
   const started = Date.now();
   const timeBudgetMs = options.timeBudgetMs ?? 10 * 60 * 1000;
   const concurrency = Math.max(1, Math.min(options.concurrency ?? 3, 3));
-  const { latest } = allowedDates(BASIC.date as { kind: "snapshot"; earliest: string }, now);
+  const { latest } = allowedDates(BASIC, "kms", now);
   const dates = Array.from({ length: options.days ?? 3 }, (_, i) => addDays(latest, -i));
 
   getConfig(env); // fail loudly (MISCONFIGURED, logged) before touching anything
   const limiter = new SubrequestLimiter();
   const client = createNexonClient(env, { gate: (task) => limiter.run(task) });
   const load: SectionLoader = async (def, ocid, date) => {
-    const answer = await client.fetchAnswer(def, { ocid }, { date });
+    const answer = await client.fetchAnswer(def, { ocid }, { region: "kms", date });
     return answer.empty ? null : answer.body;
   };
 

@@ -42,7 +42,15 @@ export interface ProblemOptions {
   headers?: Record<string, string>;
   /** Extra members for the body, e.g. `valid_sections`. Never secrets. */
   extra?: Record<string, unknown>;
+  /** The upstream's own error answer behind this problem (status and body text), which the NEXON-compatible gateway passes on. */
+  upstream?: UpstreamErrorAnswer;
   cause?: unknown;
+}
+
+/** An upstream error as it came: `{"error":{"name":"OPENAPI000NN","message":…}}` with its status. */
+export interface UpstreamErrorAnswer {
+  status: number;
+  text: string;
 }
 
 /** The one error type handlers throw; the error handler turns it into problem+json. */
@@ -53,6 +61,7 @@ export class ProblemError extends Error {
   readonly errors?: FieldError[];
   readonly headers: Record<string, string>;
   readonly extra?: Record<string, unknown>;
+  readonly upstream?: UpstreamErrorAnswer;
 
   constructor(code: ProblemCode, options: ProblemOptions = {}) {
     const def = PROBLEM_CODES[code];
@@ -64,6 +73,7 @@ export class ProblemError extends Error {
     this.errors = options.errors;
     this.headers = options.headers ?? {};
     this.extra = options.extra;
+    this.upstream = options.upstream;
   }
 }
 

@@ -5,6 +5,8 @@ import { NexonClient, type Fetcher } from "./client";
 import { endpoint } from "./endpoints";
 import { CallBudget } from "./rate-budget";
 
+const KMS = { region: "kms" } as const;
+
 const basic = endpoint("character", "basic");
 const OCID = "0123456789abcdef0123456789abcdef";
 const basicBody = { date: null, character_name: "Tester", world_name: "스카니아", character_level: 280 };
@@ -25,7 +27,7 @@ function makeClient(fetcher: Fetcher, overrides: Partial<ConstructorParameters<t
   };
   const client = new NexonClient({
     baseUrl: "https://nexon.test",
-    serviceKey: "service-key",
+    serviceKeys: { kms: "service-key" },
     rps: 100,
     fetcher,
     stats,
@@ -52,7 +54,7 @@ describe("NexonClient requests", () => {
   it("sends the path, parameters, date and key header", async () => {
     const { fetcher, requests } = scripted(() => json(basicBody));
     const { client, stats } = makeClient(fetcher);
-    const body = await client.get(basic, { ocid: OCID }, { date: "2025-01-02" });
+    const body = await client.get(basic, { ocid: OCID }, { region: "kms", date: "2025-01-02" });
     expect(body).toEqual(basicBody);
     const url = new URL(requests[0]!.url);
     expect(url.pathname).toBe("/maplestory/v1/character/basic");
@@ -66,16 +68,16 @@ describe("NexonClient requests", () => {
     const list = endpoint("account", "characters");
     const { fetcher, requests } = scripted(() => json({ account_list: [] }));
     const { client } = makeClient(fetcher);
-    await expect(client.get(list, {})).rejects.toSatisfy((e) => isProblem(e, "NEXON_KEY_REQUIRED"));
+    await expect(client.get(list, {}, KMS)).rejects.toSatisfy((e) => isProblem(e, "NEXON_KEY_REQUIRED"));
     expect(requests).toHaveLength(0);
-    await client.get(list, {}, { userKey: "user-key-123" });
+    await client.get(list, {}, { region: "kms", userKey: "user-key-123" });
     expect(requests[0]!.headers.get("x-nxopen-api-key")).toBe("user-key-123");
   });
 
   it("passes unknown upstream fields through", async () => {
     const { fetcher } = scripted(() => json({ ...basicBody, brand_new_field: { x: 1 } }));
     const { client } = makeClient(fetcher);
-    expect(await client.get(basic, { ocid: OCID })).toMatchObject({ brand_new_field: { x: 1 } });
+    expect(await client.get(basic, { ocid: OCID }, KMS)).toMatchObject({ brand_new_field: { x: 1 } });
   });
 });
 
@@ -97,7 +99,7 @@ describe("NexonClient error mapping", () => {
   it.each(cases)("%s (HTTP %i) → %s %i", async (name, status, code, ourStatus) => {
     const { fetcher } = scripted(() => nexonError(name, status));
     const { client } = makeClient(fetcher);
-    const err = await client.get(basic, { ocid: OCID }).catch((e: unknown) => e);
+    const err = await client.get(basic, { ocid: OCID }, KMS).catch((e: unknown) => e);
     expect(isProblem(err, code as never)).toBe(true);
     expect((err as { status: number }).status).toBe(ourStatus);
   });
@@ -105,20 +107,20 @@ describe("NexonClient error mapping", () => {
   it("sends Retry-After with DATA_NOT_READY and maintenance", async () => {
     for (const name of ["OPENAPI00009", "OPENAPI00010"]) {
       const { client } = makeClient(scripted(() => nexonError(name, 400)).fetcher);
-      const err = (await client.get(basic, { ocid: OCID }).catch((e: unknown) => e)) as { headers: Record<string, string> };
+      const err = (await client.get(basic, { ocid: OCID }, KMS).catch((e: unknown) => e)) as { headers: Record<string, string> };
       expect(Number(err.headers["Retry-After"])).toBeGreaterThan(0);
     }
   });
 
   it("maps a bad key to NEXON_KEY_INVALID when it is the user's own key", async () => {
     const { client } = makeClient(scripted(() => nexonError("OPENAPI00005", 400)).fetcher);
-    const err = await client.get(endpoint("account", "characters"), {}, { userKey: "user-key-123" }).catch((e: unknown) => e);
+    const err = await client.get(endpoint("account", "characters"), {}, { region: "kms", userKey: "user-key-123" }).catch((e: unknown) => e);
     expect(isProblem(err, "NEXON_KEY_INVALID")).toBe(true);
   });
 
   it("maps an unknown name on /id to CHARACTER_NOT_FOUND", async () => {
     const { client } = makeClient(scripted(() => nexonError("OPENAPI00004", 400)).fetcher);
-    const err = await client.get(endpoint("identity", "character"), { character_name: "Nobody" }).catch((e: unknown) => e);
+    const err = await client.get(endpoint("identity", "character"), { character_name: "Nobody" }, KMS).catch((e: unknown) => e);
     expect(isProblem(err, "CHARACTER_NOT_FOUND")).toBe(true);
   });
 
@@ -129,7 +131,7 @@ describe("NexonClient error mapping", () => {
       () => json({ ...basicBody, character_level: "very high" }),
     ]) {
       const { client } = makeClient(scripted(bad).fetcher);
-      const err = await client.get(basic, { ocid: OCID }).catch((e: unknown) => e);
+      const err = await client.get(basic, { ocid: OCID }, KMS).catch((e: unknown) => e);
       expect(isProblem(err, "UPSTREAM_BAD_RESPONSE")).toBe(true);
     }
   });
@@ -138,7 +140,7 @@ describe("NexonClient error mapping", () => {
     const hang: Fetcher = (req) =>
       new Promise((_, reject) => req.signal.addEventListener("abort", () => reject(new Error("aborted"))));
     const { client, stats } = makeClient(hang, { timeoutMs: 5, sleep: async () => {} });
-    const err = await client.get(basic, { ocid: OCID }).catch((e: unknown) => e);
+    const err = await client.get(basic, { ocid: OCID }, KMS).catch((e: unknown) => e);
     expect(isProblem(err, "UPSTREAM_TIMEOUT")).toBe(true);
     expect(stats.upstreamCalls).toBe(3);
   });
@@ -152,7 +154,7 @@ describe("NexonClient retries", () => {
       () => json(basicBody),
     );
     const { client, sleeps } = makeClient(fetcher);
-    expect(await client.get(basic, { ocid: OCID })).toEqual(basicBody);
+    expect(await client.get(basic, { ocid: OCID }, KMS)).toEqual(basicBody);
     expect(requests).toHaveLength(3);
     expect(sleeps).toHaveLength(2);
     expect(sleeps[1]!).toBeGreaterThan(sleeps[0]!);
@@ -161,14 +163,14 @@ describe("NexonClient retries", () => {
   it("gives up after two retries", async () => {
     const { fetcher, requests } = scripted(() => nexonError("OPENAPI00001", 500));
     const { client } = makeClient(fetcher);
-    await expect(client.get(basic, { ocid: OCID })).rejects.toSatisfy((e) => isProblem(e, "UPSTREAM_UNAVAILABLE"));
+    await expect(client.get(basic, { ocid: OCID }, KMS)).rejects.toSatisfy((e) => isProblem(e, "UPSTREAM_UNAVAILABLE"));
     expect(requests).toHaveLength(3);
   });
 
   it("honours Retry-After on 429", async () => {
     const { fetcher } = scripted(() => nexonError("OPENAPI00007", 429, { "retry-after": "2" }), () => json(basicBody));
     const { client, sleeps } = makeClient(fetcher);
-    await client.get(basic, { ocid: OCID });
+    await client.get(basic, { ocid: OCID }, KMS);
     expect(sleeps[0]).toBeGreaterThanOrEqual(2000);
   });
 
@@ -176,7 +178,7 @@ describe("NexonClient retries", () => {
     for (const name of ["OPENAPI00003", "OPENAPI00004", "OPENAPI00005", "OPENAPI00009", "OPENAPI00010"]) {
       const { fetcher, requests } = scripted(() => nexonError(name, 400));
       const { client } = makeClient(fetcher);
-      await client.get(basic, { ocid: OCID }).catch(() => {});
+      await client.get(basic, { ocid: OCID }, KMS).catch(() => {});
       expect(requests).toHaveLength(1);
     }
   });
@@ -184,7 +186,7 @@ describe("NexonClient retries", () => {
   it("does not retry past the overall deadline", async () => {
     const { fetcher, requests } = scripted(() => nexonError("OPENAPI00007", 429, { "retry-after": "60" }));
     const { client } = makeClient(fetcher, { deadlineMs: 3_000 });
-    await expect(client.get(basic, { ocid: OCID })).rejects.toSatisfy((e) => isProblem(e, "UPSTREAM_RATE_LIMITED"));
+    await expect(client.get(basic, { ocid: OCID }, KMS)).rejects.toSatisfy((e) => isProblem(e, "UPSTREAM_RATE_LIMITED"));
     expect(requests).toHaveLength(1);
   });
 });
@@ -213,7 +215,7 @@ describe("CallBudget", () => {
     const seen: number[] = [];
     const client = new NexonClient({
       baseUrl: "https://nexon.test",
-      serviceKey: "k",
+      serviceKeys: { kms: "k" },
       rps: 2,
       fetcher: async () => {
         seen.push(now);
@@ -224,7 +226,7 @@ describe("CallBudget", () => {
       budget: () => budget,
     });
     let done = false;
-    const all = Promise.all(Array.from({ length: 6 }, () => client.get(basic, { ocid: OCID }))).finally(() => (done = true));
+    const all = Promise.all(Array.from({ length: 6 }, () => client.get(basic, { ocid: OCID }, KMS))).finally(() => (done = true));
     while (!done) {
       await new Promise((resolve) => setTimeout(resolve, 0));
       timers.sort((a, b) => a.at - b.at);
@@ -244,7 +246,7 @@ describe("CallBudget", () => {
 describe("the empty answer", () => {
   const emptyOf = async (def: ReturnType<typeof endpoint>, body: unknown) => {
     const { fetcher } = scripted(() => json(body));
-    return (await makeClient(fetcher).client.fetchAnswer(def, { ocid: OCID })).empty;
+    return (await makeClient(fetcher).client.fetchAnswer(def, { ocid: OCID }, KMS)).empty;
   };
   it("is a body with only nulls and empty lists: no data", async () => {
     expect(await emptyOf(endpoint("character", "popularity"), { date: "2025-06-18T00:00+09:00", popularity: null })).toBe(true);

@@ -6,6 +6,7 @@ import { bodySchemaFor, type EndpointDef } from "./endpoints";
 import { mapUpstreamError, parseRetryAfter, type UpstreamFailure } from "./errors";
 import { leaseBudgetFor, type Budget, type BudgetObjects } from "./budget/lease";
 import { realSleep, type Sleep } from "./rate-budget";
+import { REGIONS, type RegionId } from "./regions";
 
 export type UpstreamBody = Record<string, unknown>;
 
@@ -22,8 +23,8 @@ export type Fetcher = (request: Request) => Promise<Response>;
 export interface NexonClientOptions {
   /** Host root, e.g. https://open.api.nexon.com. */
   baseUrl: string;
-  /** Our service key, for public endpoints. */
-  serviceKey: string;
+  /** Our service key of each region we serve, for public endpoints. */
+  serviceKeys: Partial<Record<RegionId, string>>;
   rps: number;
   fetcher: Fetcher;
   stats?: RequestStats;
@@ -44,12 +45,16 @@ export interface NexonClientOptions {
 }
 
 export interface CallOptions {
+  region: RegionId;
   /** The user's own key: required for private endpoints, never used for public ones. */
   userKey?: string;
+  /** A caller's own key for a public endpoint (the gateway): their quota pays for what they ask. */
+  callerKey?: string;
   date?: string;
 }
 
-const API_PREFIX = "/maplestory/v1/";
+/** The upstream path of `def` in `region`, without the query: `maplestorysea/v1/character/basic`. */
+export const upstreamPath = (def: EndpointDef, region: RegionId) => `${REGIONS[region].service}/v1/${def.path}`;
 
 /** Bytes that are not UTF-8 are refused, never passed on with replacement characters. */
 const strictUtf8 = new TextDecoder("utf-8", { fatal: true, ignoreBOM: false });
@@ -130,13 +135,13 @@ export class NexonClient {
   private readonly now: () => number;
   private readonly sleep: Sleep;
   private readonly random: () => number;
-  /** Where every upstream path starts: the base URL's origin (API_PREFIX is absolute). */
-  private readonly root: string;
+  /** Where every upstream path starts: the base URL's origin, with a slash. */
+  readonly root: string;
   /** Each key's fingerprint, computed once per client: a profile makes 24 calls with one key. */
   private readonly fingerprints = new Map<string, Promise<string>>();
 
   constructor(private readonly options: NexonClientOptions) {
-    this.root = new URL(API_PREFIX, options.baseUrl).href;
+    this.root = new URL("/", options.baseUrl).href;
     this.timeoutMs = options.timeoutMs ?? 5_000;
     this.deadlineMs = options.deadlineMs ?? 12_000;
     this.maxRetries = options.maxRetries ?? 2;
@@ -145,10 +150,42 @@ export class NexonClient {
     this.random = options.random ?? Math.random;
   }
 
-  /** The upstream URL of `def` with these parameters. */
-  buildUrl(def: EndpointDef, params: UpstreamParams, date?: string): string {
+  /** The upstream URL of `def` in `region` with these parameters. */
+  buildUrl(def: EndpointDef, region: RegionId, params: UpstreamParams, date?: string): string {
     const query = upstreamQuery(def, params, date).toString();
-    return query ? `${this.root}${def.path}?${query}` : `${this.root}${def.path}`;
+    const path = `${this.root}${upstreamPath(def, region)}`;
+    return query ? `${path}?${query}` : path;
+  }
+
+  /** Whether this server has a key for `region` (a region without one is not served). */
+  serves(region: RegionId): boolean {
+    return Boolean(this.options.serviceKeys[region]);
+  }
+
+  /**
+   * A GET of a static upstream file (a character image) under the upstream's
+   * root, through the same gate and fetcher as API calls; the caller builds
+   * `pathAndQuery` from parts it has checked.
+   */
+  async fetchStatic(pathAndQuery: string): Promise<Response> {
+    const url = new URL(pathAndQuery, this.root);
+    const stats = this.options.stats;
+    if (stats) stats.upstreamCalls += 1;
+    const started = this.now();
+    const signal = AbortSignal.timeout(this.timeoutMs);
+    try {
+      const run = async () => {
+        const res = await this.options.fetcher(new Request(url, { signal }));
+        return new Response(await res.arrayBuffer(), res);
+      };
+      return await (this.options.gate ? this.options.gate(run) : run());
+    } catch (err) {
+      if (signal.aborted) throw new ProblemError("UPSTREAM_TIMEOUT");
+      log("warn", "upstream_fetch_failed", { path: url.pathname, ...describeError(err) });
+      throw new ProblemError("UPSTREAM_UNAVAILABLE");
+    } finally {
+      if (stats) stats.upstreamMs += this.now() - started;
+    }
   }
 
   private fingerprintOf(key: string): Promise<string> {
@@ -160,14 +197,15 @@ export class NexonClient {
     return fingerprint;
   }
 
-  async get(def: EndpointDef, params: UpstreamParams, options: CallOptions = {}): Promise<UpstreamBody> {
+  async get(def: EndpointDef, params: UpstreamParams, options: CallOptions): Promise<UpstreamBody> {
     return (await this.fetchAnswer(def, params, options)).body;
   }
 
-  async fetchAnswer(def: EndpointDef, params: UpstreamParams, options: CallOptions = {}): Promise<UpstreamAnswer> {
+  async fetchAnswer(def: EndpointDef, params: UpstreamParams, options: CallOptions): Promise<UpstreamAnswer> {
     if (def.access === "private" && !options.userKey) throw new ProblemError("NEXON_KEY_REQUIRED");
-    const key = def.access === "private" ? options.userKey! : this.options.serviceKey;
-    const url = this.buildUrl(def, params, options.date);
+    const key = def.access === "private" ? options.userKey! : (options.callerKey ?? this.options.serviceKeys[options.region]);
+    if (!key) throw regionNotServed(options.region);
+    const url = this.buildUrl(def, options.region, params, options.date);
     const deadline = this.now() + this.deadlineMs;
     const budget = (this.options.budget ?? ((fp: string) => leaseBudgetFor(fp, this.options.rps, this.options.budgetObjects)))(await this.fingerprintOf(key));
 
@@ -180,7 +218,7 @@ export class NexonClient {
         await this.sleep(wait);
       }
       await budget.acquire(deadline);
-      const outcome = await this.attempt(def, url, key, options.userKey !== undefined, deadline);
+      const outcome = await this.attempt(def, url, key, key !== this.options.serviceKeys[options.region], deadline);
       if (!("problem" in outcome)) return outcome;
       failure = outcome;
       if (!failure.retryable) break;
@@ -216,7 +254,7 @@ export class NexonClient {
       const text = decodeJson(bytes);
       if (!res.ok) {
         const name = upstreamErrorName(text);
-        const failure = mapUpstreamError(def, res.status, name, usingUserKey);
+        const failure = mapUpstreamError(def, res.status, name, usingUserKey, text ? { status: res.status, text: text.text } : undefined);
         failure.retryAfterSeconds = parseRetryAfter(res.headers.get("retry-after"), this.now());
         if (failure.problem.code === "MISCONFIGURED" || failure.problem.code === "INTERNAL" || name === "OPENAPI00012") {
           log("error", "upstream_refused", { path: def.path, status: res.status, upstream_error: name ?? null });
@@ -242,6 +280,14 @@ export class NexonClient {
       if (stats) stats.upstreamMs += this.now() - started;
     }
   }
+}
+
+/** 404 NOT_FOUND: this deployment has no server key for `region` (SPEC: Regions). */
+export function regionNotServed(region: RegionId): ProblemError {
+  const { label } = REGIONS[region];
+  return new ProblemError("NOT_FOUND", {
+    detail: { en: `This server does not serve ${label}.`, ko: `이 서버는 ${label} 데이터를 제공하지 않습니다.` },
+  });
 }
 
 /** The body as UTF-8 JSON (its text, a byte-order mark dropped, and its value), or undefined when it is not. */

@@ -5,6 +5,9 @@ import { NexonClient, type NexonClientOptions } from "./client";
 /** Where the sample upstream answers in development: the `SAMPLE_UPSTREAM` service binding (dev/sample-upstream). */
 const SAMPLE_ORIGIN = "https://sample.nexon.invalid";
 
+const SAMPLE_KEY = "sample-service-key";
+const definedKeys = (keys: Partial<Record<string, string>>) => Object.fromEntries(Object.entries(keys).filter(([, v]) => v));
+
 export interface ClientExtras {
   stats?: RequestStats;
   gate?: NexonClientOptions["gate"];
@@ -20,7 +23,8 @@ export function createNexonClient(env: Bindings, extras: ClientExtras = {}): Nex
   const sample = env.SAMPLE_UPSTREAM;
   return new NexonClient({
     baseUrl: nexon.useSample ? SAMPLE_ORIGIN : nexon.baseUrl,
-    serviceKey: nexon.useSample ? nexon.apiKey || "sample-service-key" : nexon.apiKey,
+    // The sample serves every region with one key.
+    serviceKeys: nexon.useSample ? { kms: SAMPLE_KEY, msea: SAMPLE_KEY, tms: SAMPLE_KEY, ...definedKeys(nexon.apiKeys) } : nexon.apiKeys,
     rps: nexon.rps,
     timeoutMs: nexon.timeoutMs,
     deadlineMs: nexon.deadlineMs,

@@ -1,4 +1,4 @@
-import { isProblem, ProblemError, type ProblemCode } from "../lib/problem";
+import { isProblem, ProblemError, type ProblemCode, type UpstreamErrorAnswer } from "../lib/problem";
 import type { EndpointDef } from "./endpoints";
 
 /** What we do with an upstream failure: the problem to answer with, and whether to try again. */
@@ -35,7 +35,15 @@ export function mapUpstreamError(
   status: number,
   name: string | undefined,
   usingUserKey: boolean,
+  answer?: UpstreamErrorAnswer,
 ): UpstreamFailure {
+  const failure = problemFor(def, status, name, usingUserKey);
+  if (!answer) return failure;
+  const { problem } = failure;
+  return { ...failure, problem: new ProblemError(problem.code, { ...problem, upstream: answer }) };
+}
+
+function problemFor(def: EndpointDef, status: number, name: string | undefined, usingUserKey: boolean): UpstreamFailure {
   const keyProblem = () =>
     usingUserKey ? new ProblemError("NEXON_KEY_INVALID") : new ProblemError("MISCONFIGURED");
   switch (name) {

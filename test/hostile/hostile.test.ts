@@ -93,7 +93,7 @@ const forgedToken = (await signAccessToken({ ...tokenConfig, jwtSecret: "not-our
 const sessionlessToken = (await signAccessToken(tokenConfig, { userId: "no-such-user", sessionId: "no-such-session" })).token;
 
 /** Values that must never appear in any answer. */
-const SECRETS = [config.tokens.jwtSecret, config.encryptionKey, config.nexon.apiKey].filter(Boolean);
+const SECRETS = [config.tokens.jwtSecret, config.encryptionKey, ...Object.values(config.nexon.apiKeys)].filter(Boolean);
 const INTERNALS = /SQLITE_|D1_ERROR|\n\s+at |TypeError|ReferenceError|RangeError|SyntaxError/;
 
 // ---- junk ----------------------------------------------------------------------

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import schema from "../fixtures/nexon-schema.json";
-import { ENDPOINTS as TABLE } from "../../src/upstream/endpoints";
+import { earliestIn, ENDPOINTS as TABLE } from "../../src/upstream/endpoints";
 import { UPSTREAM_BODY_SCHEMAS } from "../../src/upstream/schemas.generated";
 import {
   SAMPLE_CHARACTERS,
@@ -138,8 +138,8 @@ describe("every row of the endpoint table (src/upstream/endpoints.ts)", () => {
   it("dates snapshot and ranking answers from the row's earliest day", async () => {
     const ocid = SAMPLE_CHARACTERS[0]!.ocid;
     for (const def of TABLE) {
-      if (def.date.kind !== "snapshot" && def.date.kind !== "ranking") continue;
-      const earliest = def.date.earliest;
+      const earliest = earliestIn(def, "kms");
+      if ((def.date.kind !== "snapshot" && def.date.kind !== "ranking") || !earliest) continue;
       const dayBefore = new Date(Date.parse(`${earliest}T00:00:00Z`) - 86_400_000).toISOString().slice(0, 10);
       const params: Record<string, string> = def.path === "guild/basic" ? { oguild_id: SAMPLE_GUILD.oguild_id } : def.path === "ranking/guild" ? { ranking_type: "0" } : def.path === "ranking/dojang" ? { difficulty: "1" } : def.path === "character/skill" ? { ocid, character_skill_grade: "6" } : { ocid };
       if (def.date.kind === "ranking") delete params.ocid;

@@ -4,7 +4,7 @@ import type { CacheFacts, CacheStatus, Loaded } from "../../cache/public-cache";
 import type { AppEnv } from "../../env";
 import { ProblemError, invalidField, problemBody, type ProblemBody } from "../../lib/problem";
 import { toProblem } from "../../middleware/errors";
-import { SECTIONS, type EndpointDef } from "../../upstream/endpoints";
+import { earliestIn, SECTIONS, type EndpointDef } from "../../upstream/endpoints";
 import { isUpstreamFailure } from "../../upstream/errors";
 import { SKILL_GRADES } from "../../upstream/game-data";
 import { dayIsEmpty, requireData, type SectionSpec } from "./characters.service";
@@ -16,7 +16,7 @@ const skillDef = sectionByName.get("skill")!;
 const basicDef = sectionByName.get("basic")!;
 
 const existsOn = (def: EndpointDef, date: string | undefined) =>
-  date === undefined || def.date.kind !== "snapshot" || def.date.earliest <= date;
+  date === undefined || (earliestIn(def, "kms") ?? "") <= date;
 
 /**
  * `sections=basic,stat,skill:6` → specs. Default: every section but skill that
@@ -51,7 +51,7 @@ export function parseSections(raw: string | undefined, date: string | undefined)
       });
     }
     if (!existsOn(def, date)) {
-      const earliest = def.date.kind === "snapshot" ? def.date.earliest : "";
+      const earliest = earliestIn(def, "kms") ?? "";
       throw invalidField("query.sections", {
         en: `Section "${def.name}" has data from ${earliest} only; ask for a later date or leave it out.`,
         ko: `"${def.name}" 섹션은 ${earliest}부터 데이터가 있습니다. 더 늦은 날짜를 지정하거나 제외해 주세요.`,

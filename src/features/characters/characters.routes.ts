@@ -1,6 +1,6 @@
 import { z } from "@hono/zod-openapi";
 import { defineRoute, OPTIONAL_BEARER, problemResponses, ProblemSchema, PUBLIC_DATA_ERRORS } from "../../lib/openapi";
-import { bodySchemaFor, SECTIONS, type EndpointDef } from "../../upstream/endpoints";
+import { bodySchemaFor, earliestIn, SECTIONS, type EndpointDef } from "../../upstream/endpoints";
 import { characterNameParam, dateParam, ocidParam, refreshParam, skillGradeParam } from "../../upstream/params";
 
 const pascal = (name: string) => name.replace(/(^|-)(\w)/g, (_, __, ch: string) => ch.toUpperCase());
@@ -40,7 +40,7 @@ export function sectionRoute(def: EndpointDef) {
     summary: `Character section: ${def.name}`,
     description:
       `The upstream \`${def.path}\` body, unchanged. ` +
-      (def.date.kind === "snapshot" ? `Dated data exists from ${def.date.earliest}. ` : "") +
+      (def.date.kind === "snapshot" ? `Dated data exists from ${earliestIn(def, "kms")}. ` : "") +
       "A day without data is 404 NO_DATA; an unknown ocid is 404 CHARACTER_NOT_FOUND.",
     request: {
       params: z.object({ ocid: ocidParam }),

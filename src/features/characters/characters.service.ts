@@ -14,7 +14,7 @@ export interface LoadOptions {
 
 /** name → ocid through the cache (names map to ocids for a day; an ocid can change). */
 export async function lookupOcid(c: Context, characterName: string, options: LoadOptions = {}): Promise<{ ocid: string; loaded: Loaded }> {
-  const loaded = await c.var.services.cache.load({ def: idEndpoint, params: { character_name: characterName } }, options);
+  const loaded = await c.var.services.cache.load({ def: idEndpoint, region: "kms", params: { character_name: characterName } }, options);
   const ocid = loaded.body.ocid;
   if (typeof ocid !== "string" || ocid.length === 0) throw new ProblemError("CHARACTER_NOT_FOUND");
   return { ocid, loaded };
@@ -41,7 +41,7 @@ export interface SectionSpec {
 export function sectionLoad(request: SectionRequest): LoadRequest {
   const params: Record<string, string | undefined> = { ocid: request.ocid };
   if (request.grade !== undefined) params.character_skill_grade = request.grade;
-  return { def: request.def, params, date: request.date };
+  return { def: request.def, region: "kms", params, date: request.date };
 }
 
 /**
@@ -78,5 +78,5 @@ export async function fetchSection(c: Context, request: SectionRequest, options:
 
 /** Validates `date` for an endpoint at the current time (KST rules). */
 export function checkDate(def: EndpointDef, date: string | undefined): string | undefined {
-  return resolveDate(def.date, date, Date.now());
+  return resolveDate(def, "kms", date, Date.now());
 }

@@ -15,7 +15,7 @@ const unknownGuild = () =>
 
 export const lookupGuild: RouteHandler<typeof guildLookupRoute, AppEnv> = async (c) => {
   const { name, world_name } = c.req.valid("query");
-  const loaded = await c.var.services.cache.load({ def: guildIdEndpoint, params: { guild_name: name, world_name } }, { refresh: await refreshRequested(c) });
+  const loaded = await c.var.services.cache.load({ def: guildIdEndpoint, region: "kms", params: { guild_name: name, world_name } }, { refresh: await refreshRequested(c) });
   // An unknown name in a real world is a 200 without an id upstream.
   const id = loaded.body.oguild_id;
   if (typeof id !== "string" || id.length === 0) throw unknownGuild();
@@ -24,8 +24,8 @@ export const lookupGuild: RouteHandler<typeof guildLookupRoute, AppEnv> = async 
 
 export const getGuild: RouteHandler<typeof guildBasicRoute, AppEnv> = async (c) => {
   const { oguild_id } = c.req.valid("param");
-  const date = resolveDate(guildBasicEndpoint.date, c.req.valid("query").date, Date.now());
-  const loaded = await c.var.services.cache.load({ def: guildBasicEndpoint, params: { oguild_id }, date }, { refresh: await refreshRequested(c) });
+  const date = resolveDate(guildBasicEndpoint, "kms", c.req.valid("query").date, Date.now());
+  const loaded = await c.var.services.cache.load({ def: guildBasicEndpoint, region: "kms", params: { oguild_id }, date }, { refresh: await refreshRequested(c) });
   if (loaded.empty) throw new ProblemError("NO_DATA", { detail: { en: "There is no data for this guild on that date.", ko: "해당 날짜에 이 길드의 데이터가 없습니다." } });
   return respondLoaded(c, loaded);
 };

@@ -5,7 +5,7 @@ import { expectProblem, jsonInit } from "../../../test/helpers";
 import { fakeUpstream, nexonError, nexonJson } from "../../../test/fake-upstream";
 import { createDb } from "../../db/client";
 import { nexonAccounts, nexonCharacters, nexonKeys } from "../../db/schema";
-import { kstToday } from "../../lib/kst";
+import { kstToday } from "../../lib/calendar";
 import { achievementBody, characterListBody } from "../../../dev/sample-upstream/private";
 import { callFromNewClient, signedInUser } from "../auth/auth.test-helpers";
 import { callWithLimiter, getAs, limiterRefusing, reissueToken, userWithKey } from "./me.test-helpers";

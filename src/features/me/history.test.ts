@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { expectProblem } from "../../../test/helpers";
 import { fakeUpstream, nexonError, type UpstreamCall } from "../../../test/fake-upstream";
-import { addDays, addYears } from "../../lib/kst";
+import { addDays, addYears } from "../../lib/calendar";
 import { sampleUpstreamFetch } from "../../../dev/sample-upstream";
 import { signedInUser } from "../auth/auth.test-helpers";
 import { getAs, userWithKey, type UserWithKey } from "./me.test-helpers";

@@ -78,7 +78,7 @@ export async function nexonKeyStatus(db: Db, userId: string): Promise<NexonKeySt
  * stored. Then stores it, dropping the accounts the previous key had listed.
  */
 export async function registerNexonKey(ctx: MeContext, apiKey: string): Promise<NexonKeyStatus> {
-  await ctx.client.get(CHARACTER_LIST, {}, { userKey: apiKey });
+  await ctx.client.get(CHARACTER_LIST, {}, { region: "kms", userKey: apiKey });
   const ciphertext = await encrypt(apiKey, ctx.encryptionKey, ctx.userId);
   const stored = { ciphertext, keyHint: apiKey.slice(-4), verifiedAt: ctx.now, accountsSyncedAt: null };
   await ctx.db.batch([
@@ -151,7 +151,7 @@ export async function getWithUserKey(
   date?: string,
 ): Promise<UpstreamBody> {
   try {
-    return await ctx.client.get(def, params, { userKey: apiKey, date });
+    return await ctx.client.get(def, params, { region: "kms", userKey: apiKey, date });
   } catch (err) {
     if (isProblem(err, "NEXON_KEY_INVALID")) throw new ProblemError("NEXON_KEY_INVALID", { detail: STORED_KEY_REFUSED, cause: err });
     throw err;

@@ -16,7 +16,7 @@ export function rankingHandler(def: EndpointDef): RouteHandler<ReturnType<typeof
       const value = filters[name] ?? RANKING_DEFAULTS[name];
       params[name] = value === undefined ? undefined : String(value);
     }
-    const date = resolveDate(def.date, query.date, Date.now());
-    return respondLoaded(c, await c.var.services.cache.load({ def, params, date }, { refresh: await refreshRequested(c) }));
+    const date = resolveDate(def, "kms", query.date, Date.now());
+    return respondLoaded(c, await c.var.services.cache.load({ def, region: "kms", params, date }, { refresh: await refreshRequested(c) }));
   };
 }

@@ -3,7 +3,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { fakeUpstream, nexonError } from "../../../test/fake-upstream";
 import { call, expectProblem } from "../../../test/helpers";
 import { resetCacheState } from "../../../test/reset";
-import { addDays } from "../../lib/kst";
+import { addDays } from "../../lib/calendar";
 import { allowedDates } from "../../upstream/dates";
 import { signedInUser } from "../auth/auth.test-helpers";
 import { SAMPLE_CHARACTERS } from "../../../dev/sample-upstream";
@@ -11,7 +11,7 @@ import { BASIC, storeSnapshots } from "./snapshots";
 
 const hero = SAMPLE_CHARACTERS.find((c) => c.character_name === "SampleHero")!;
 const lateStarter = SAMPLE_CHARACTERS.find((c) => c.date_create?.startsWith("2024-06-01"))!;
-const latest = () => allowedDates(BASIC.date as { kind: "snapshot"; earliest: string }, Date.now()).latest;
+const latest = () => allowedDates(BASIC, "kms", Date.now()).latest;
 
 interface Progress {
   ocid: string;

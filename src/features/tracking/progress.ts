@@ -1,6 +1,6 @@
 import type { Context } from "hono";
 import type { AppEnv } from "../../env";
-import { addDays, dateRange, daysBetween } from "../../lib/kst";
+import { addDays, dateRange, daysBetween } from "../../lib/calendar";
 import { invalidField, isProblem, ProblemError } from "../../lib/problem";
 import { allowedDates, resolveDate } from "../../upstream/dates";
 import { fetchSection } from "../characters/characters.service";
@@ -21,9 +21,9 @@ const EMPTY: SnapshotValues = { character_level: null, character_exp: null, char
 
 /** from/to validated like every dated route; defaults: the last 7 available days. */
 export function progressRange(rawFrom: string | undefined, rawTo: string | undefined, now: number): { from: string; to: string } {
-  const { latest } = allowedDates(BASIC.date as { kind: "snapshot"; earliest: string }, now);
-  const to = resolveDate(BASIC.date, rawTo, now, "query.to") ?? latest;
-  const from = resolveDate(BASIC.date, rawFrom, now, "query.from") ?? addDays(to, -(DEFAULT_PROGRESS_DAYS - 1));
+  const { latest } = allowedDates(BASIC, "kms", now);
+  const to = resolveDate(BASIC, "kms", rawTo, now, "query.to") ?? latest;
+  const from = resolveDate(BASIC, "kms", rawFrom, now, "query.from") ?? addDays(to, -(DEFAULT_PROGRESS_DAYS - 1));
   if (from > to) {
     throw invalidField("query.from", { en: "from must not be after to.", ko: "from은 to보다 늦을 수 없습니다." });
   }

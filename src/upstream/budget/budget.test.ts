@@ -47,7 +47,7 @@ function countingObjects() {
 
 /** A client whose calls all wait on `budget`. */
 const client = (fetcher: Fetcher, rps: number, budget: LeaseBudget, deadlineMs?: number) =>
-  new NexonClient({ baseUrl: "https://nexon.test", serviceKey: "service-key", rps, fetcher, maxRetries: 0, deadlineMs, budget: () => budget });
+  new NexonClient({ baseUrl: "https://nexon.test", serviceKeys: { kms: "service-key" }, rps, fetcher, maxRetries: 0, deadlineMs, budget: () => budget });
 
 afterEach(() => vi.restoreAllMocks());
 
@@ -64,7 +64,7 @@ describe("the deployment-wide upstream budget", () => {
     const clientA = client(upstream.fetcher, rps, a);
     const clientB = client(upstream.fetcher, rps, b);
 
-    const calls = [...Array.from({ length: 15 }, () => clientA.get(basic, { ocid: OCID })), ...Array.from({ length: 15 }, () => clientB.get(basic, { ocid: OCID }))];
+    const calls = [...Array.from({ length: 15 }, () => clientA.get(basic, { ocid: OCID }, { region: "kms" })), ...Array.from({ length: 15 }, () => clientB.get(basic, { ocid: OCID }, { region: "kms" }))];
     await Promise.all(calls);
 
     expect(upstream.times).toHaveLength(30);
@@ -81,7 +81,7 @@ describe("the deployment-wide upstream budget", () => {
     const upstream = recorder();
     const nexon = client(upstream.fetcher, 1, budget, 2_000);
     const started = Date.now();
-    const results = await Promise.allSettled(Array.from({ length: 3 }, () => nexon.get(basic, { ocid: OCID })));
+    const results = await Promise.allSettled(Array.from({ length: 3 }, () => nexon.get(basic, { ocid: OCID }, { region: "kms" })));
 
     expect(results.filter((r) => r.status === "fulfilled")).toHaveLength(2);
     const failed = results.find((r) => r.status === "rejected") as PromiseRejectedResult;
@@ -103,9 +103,9 @@ describe("the deployment-wide upstream budget", () => {
       }),
     } as unknown as BudgetObjects;
     const upstream = recorder();
-    const nexon = new NexonClient({ baseUrl: "https://nexon.test", serviceKey: `unreachable-${crypto.randomUUID()}`, rps: 3, fetcher: upstream.fetcher, budgetObjects: broken });
+    const nexon = new NexonClient({ baseUrl: "https://nexon.test", serviceKeys: { kms: `unreachable-${crypto.randomUUID()}` }, rps: 3, fetcher: upstream.fetcher, budgetObjects: broken });
 
-    await Promise.all(Array.from({ length: 5 }, () => nexon.get(basic, { ocid: OCID })));
+    await Promise.all(Array.from({ length: 5 }, () => nexon.get(basic, { ocid: OCID }, { region: "kms" })));
 
     expect(upstream.times).toHaveLength(5);
     // The isolate budget still holds its NEXON_RPS.
@@ -119,9 +119,9 @@ describe("the deployment-wide upstream budget", () => {
   it("falls back (and logs) when the binding is missing", async () => {
     const warn = vi.spyOn(console, "warn").mockImplementation(() => {});
     const upstream = recorder();
-    const nexon = new NexonClient({ baseUrl: "https://nexon.test", serviceKey: `unbound-${crypto.randomUUID()}`, rps: 50, fetcher: upstream.fetcher });
-    await nexon.get(basic, { ocid: OCID });
-    await nexon.get(basic, { ocid: OCID });
+    const nexon = new NexonClient({ baseUrl: "https://nexon.test", serviceKeys: { kms: `unbound-${crypto.randomUUID()}` }, rps: 50, fetcher: upstream.fetcher });
+    await nexon.get(basic, { ocid: OCID }, { region: "kms" });
+    await nexon.get(basic, { ocid: OCID }, { region: "kms" });
     expect(upstream.times).toHaveLength(2);
     expect(warn.mock.calls.filter((args) => String(args[0]).includes("upstream_budget_unreachable"))).toHaveLength(1);
   });

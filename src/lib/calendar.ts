@@ -1,19 +1,22 @@
 /**
- * Calendar arithmetic in KST (UTC+9, no daylight saving): the upstream's days,
- * publish hours and `date=` parameters are all KST.
+ * Calendar arithmetic on `YYYY-MM-DD` days in a fixed-offset zone (no daylight
+ * saving anywhere the upstream serves): KST is UTC+9, MSEA and TMS use UTC+8.
  */
-const KST_OFFSET_MS = 9 * 60 * 60 * 1000;
 const DAY_MS = 24 * 60 * 60 * 1000;
 const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
+export const KST_OFFSET_MINUTES = 9 * 60;
 
-/** The KST wall-clock parts of an instant. */
-export function kstParts(now: number): { date: string; minutesOfDay: number } {
-  const shifted = new Date(now + KST_OFFSET_MS);
+/** The wall-clock day and minute of an instant in a zone `utcOffsetMinutes` east of UTC. */
+export function clockParts(now: number, utcOffsetMinutes: number): { date: string; minutesOfDay: number } {
+  const shifted = new Date(now + utcOffsetMinutes * 60_000);
   return {
     date: shifted.toISOString().slice(0, 10),
     minutesOfDay: shifted.getUTCHours() * 60 + shifted.getUTCMinutes(),
   };
 }
+
+/** The KST wall-clock parts of an instant. */
+export const kstParts = (now: number) => clockParts(now, KST_OFFSET_MINUTES);
 
 export function kstToday(now: number): string {
   return kstParts(now).date;
