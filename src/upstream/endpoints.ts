@@ -1,5 +1,6 @@
 import type { z } from "@hono/zod-openapi";
 import {
+  anyWorldNameParam,
   characterNameParam,
   cursorParam,
   difficultyParam,
@@ -169,7 +170,7 @@ export const ENDPOINTS: readonly EndpointDef[] = [
   section("user/union-raider", "union-raider", EVERY_REGION, { typicalKiB: 22 }),
   section("user/union-artifact", "union-artifact", { ...EVERY_REGION, kms: "2024-01-18" }),
   section("user/union-champion", "union-champion", { kms: "2025-02-20", msea: "2025-12-18", tms: "2025-12-18" }),
-  { path: "guild/id", group: "identity", name: "guild", params: { guild_name: guildNameParam, world_name: worldNameParam }, required: ["guild_name", "world_name"], date: { kind: "none" }, regions: EVERY_REGION_UNDATED, cache: "identity", access: "public" },
+  { path: "guild/id", group: "identity", name: "guild", params: { guild_name: guildNameParam, world_name: anyWorldNameParam }, required: ["guild_name", "world_name"], date: { kind: "none" }, regions: EVERY_REGION_UNDATED, cache: "identity", access: "public" },
   { path: "guild/basic", group: "guild", name: "basic", params: { oguild_id: oguildIdParam }, required: ["oguild_id"], date: { kind: "snapshot" }, regions: EVERY_REGION, cache: "section", access: "public" },
   ranking("ranking/overall", "overall", { world_name: worldNameParam, world_type: worldTypeParam, class: rankingClassParam, ocid: ocidParam }),
   ranking("ranking/union", "union", { world_name: worldNameParam, ocid: ocidParam }),

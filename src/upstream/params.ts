@@ -1,6 +1,8 @@
 import { z } from "@hono/zod-openapi";
 import { wholeNumberParam } from "../lib/number-param";
+import { invalidField } from "../lib/problem";
 import { RANKING_CLASSES, SKILL_GRADES, WORLD_NAMES } from "./game-data";
+import { ALL_WORLD_NAMES, DEFAULT_REGION, REGION_IDS, REGIONS, type RegionId } from "./regions";
 
 /** Parameter schemas shared by the endpoint table and our routes; messages say what is valid. */
 
@@ -16,14 +18,46 @@ export const oguildIdParam = z
   .transform((v) => v.toLowerCase())
   .openapi({ description: "Guild identifier (oguild_id)", example: "b4d8ba4ae5c5b3c3d9b4f6a3c2e1d0f9" });
 
-/** Character and guild names: 1–12 characters, each an ASCII letter, a digit or a Hangul syllable. */
+/** `region=kms|msea|tms`: which game's data (SPEC: Regions); default KMS, so every KMS URL reads as before. */
+export const regionParam = z
+  .enum(REGION_IDS)
+  .default(DEFAULT_REGION)
+  .openapi({
+    description: "Game region: `kms` (Korea, KST), `msea` (South East Asia, UTC+8) or `tms` (Taiwan, UTC+8). Default `kms`.",
+    example: DEFAULT_REGION,
+  });
+
+/**
+ * Character and guild names: 1–12 characters of any region's alphabet (ASCII
+ * letters and digits, Hangul syllables, CJK ideographs). Which of those a name
+ * may use depends on its region: `checkNameIn` after parsing.
+ */
 const gameNameParam = (description: string, example: string) =>
   z
     .string()
     .min(1, "must not be empty")
     .max(12, "must be at most 12 characters")
-    .regex(/^[A-Za-z0-9가-힣]+$/, "may contain only letters (A–Z, a–z), digits and Hangul syllables (가–힣)")
-    .openapi({ description, example });
+    .regex(/^[A-Za-z0-9가-힣\p{Script=Han}]+$/u, "may contain only letters (A–Z, a–z), digits, Hangul syllables (가–힣) and, in TMS, CJK ideographs")
+    .openapi({
+      description: `${description}. KMS: ${REGIONS.kms.nameRule.en}; MSEA: ${REGIONS.msea.nameRule.en}; TMS: ${REGIONS.tms.nameRule.en}.`,
+      example,
+    });
+
+/** 400 unless `name` follows `region`'s name rule (checked before any upstream call). */
+export function checkNameIn(region: RegionId, name: string, field: string): void {
+  const { namePattern, nameRule, label } = REGIONS[region];
+  if (!namePattern.test(name)) {
+    throw invalidField(field, { en: `A ${label} name is ${nameRule.en}.`, ko: `${label} 이름은 ${nameRule.ko}여야 합니다.` });
+  }
+}
+
+/** 400 unless `world` is one of `region`'s worlds. */
+export function checkWorldIn(region: RegionId, world: string, field: string): void {
+  const { worlds, label } = REGIONS[region];
+  if (!worlds.includes(world)) {
+    throw invalidField(field, { en: `${label} worlds are: ${worlds.join(", ")}.`, ko: `${label} 월드는 ${worlds.join(", ")}입니다.` });
+  }
+}
 
 export const characterNameParam = gameNameParam("Character name", "메이플소녀");
 export const guildNameParam = gameNameParam("Guild name", "메이플길드");
@@ -45,7 +79,10 @@ export const refreshParam = z
     // No example: docs UIs prefill examples, and an anonymous "try it out" would then get 401.
   });
 
+/** A KMS world (rankings exist only in KMS). */
 export const worldNameParam = z.enum(WORLD_NAMES).openapi({ description: "World name" });
+/** A world of any region (guild lookup); `checkWorldIn` holds it to the asked region's. */
+export const anyWorldNameParam = z.enum(ALL_WORLD_NAMES).openapi({ description: "World name (of the asked region)" });
 export const rankingClassParam = z.enum(RANKING_CLASSES).openapi({ description: "Job group and job, e.g. 전사-히어로" });
 export const skillGradeParam = z.enum(SKILL_GRADES).openapi({ description: "Skill grade (job advancement)" });
 
