@@ -120,21 +120,24 @@ export const trackedCharacters = sqliteTable(
     userId: text("user_id")
       .notNull()
       .references(() => users.id, { onDelete: "cascade" }),
+    /** The game region the ocid belongs to (kms, msea, tms): an ocid means something only in its region. */
+    region: text("region").notNull().default("kms"),
     ocid: text("ocid").notNull(),
     characterName: text("character_name"),
     createdAt: createdAt(),
   },
   (t) => [
-    primaryKey({ columns: [t.userId, t.ocid] }),
-    index("tracked_characters_ocid_idx").on(t.ocid),
+    primaryKey({ columns: [t.userId, t.region, t.ocid] }),
+    index("tracked_characters_region_ocid_idx").on(t.region, t.ocid),
     index("tracked_characters_user_created_idx").on(t.userId, t.createdAt),
   ],
 );
 
-/** One row per character per KST day; written by the daily cron and by progress backfills. */
+/** One row per character per day of its region's clock; written by the daily cron and by progress backfills. */
 export const characterSnapshots = sqliteTable(
   "character_snapshots",
   {
+    region: text("region").notNull().default("kms"),
     ocid: text("ocid").notNull(),
     date: text("date").notNull(),
     characterLevel: integer("character_level"),
@@ -145,5 +148,5 @@ export const characterSnapshots = sqliteTable(
       .notNull()
       .default(sql`(unixepoch() * 1000)`),
   },
-  (t) => [primaryKey({ columns: [t.ocid, t.date] })],
+  (t) => [primaryKey({ columns: [t.region, t.ocid, t.date] })],
 );

@@ -9,8 +9,10 @@ import {
   BASIC,
   snapshotFromUpstream,
   storeSnapshots,
+  type CharacterRef,
   type SectionLoader,
 } from "../features/tracking/snapshots";
+import { REGION_IDS, type RegionId } from "../upstream/regions";
 
 export interface SnapshotRunOptions {
   now?: number;
@@ -23,7 +25,8 @@ export interface SnapshotRunOptions {
 }
 
 export interface SnapshotRunSummary {
-  dates: string[];
+  /** Each served region's days this run looked at, newest first. */
+  dates: Partial<Record<RegionId, string[]>>;
   tracked: number;
   missing: number;
   written: number;
@@ -31,28 +34,38 @@ export interface SnapshotRunSummary {
   remaining: number;
 }
 
-/** Distinct tracked ocids lacking a snapshot for any of `dates`, as (ocid, date) pairs, newest day first. */
-async function missingPairs(d1: D1Database, dates: string[]): Promise<{ tracked: number; pairs: { ocid: string; date: string }[] }> {
-  const placeholders = dates.map(() => "(?)").join(",");
+type Pair = CharacterRef & { date: string };
+
+/**
+ * Distinct tracked characters lacking a snapshot for any of their region's
+ * `days`, as (region, ocid, date), newest day first. `days` lists each region's
+ * own published days (their clocks differ).
+ */
+async function missingPairs(d1: D1Database, days: { region: RegionId; date: string }[]): Promise<{ tracked: number; pairs: Pair[] }> {
+  if (days.length === 0) return { tracked: 0, pairs: [] };
+  const placeholders = days.map(() => "(?, ?)").join(",");
   const { results } = await d1
     .prepare(
-      `WITH days(date) AS (VALUES ${placeholders}),
-            tracked AS (SELECT DISTINCT ocid FROM tracked_characters)
-       SELECT tracked.ocid AS ocid, days.date AS date,
+      `WITH days(region, date) AS (VALUES ${placeholders}),
+            tracked AS (SELECT DISTINCT region, ocid FROM tracked_characters)
+       SELECT tracked.region AS region, tracked.ocid AS ocid, days.date AS date,
               (SELECT COUNT(*) FROM tracked) AS tracked
-       FROM tracked CROSS JOIN days
-       WHERE NOT EXISTS (SELECT 1 FROM character_snapshots s WHERE s.ocid = tracked.ocid AND s.date = days.date)
-       ORDER BY days.date DESC, tracked.ocid`,
+       FROM tracked JOIN days ON days.region = tracked.region
+       WHERE NOT EXISTS (
+         SELECT 1 FROM character_snapshots s WHERE s.region = tracked.region AND s.ocid = tracked.ocid AND s.date = days.date)
+       ORDER BY days.date DESC, tracked.region, tracked.ocid`,
     )
-    .bind(...dates)
-    .all<{ ocid: string; date: string; tracked: number }>();
-  const tracked = results[0]?.tracked ?? (await d1.prepare("SELECT COUNT(DISTINCT ocid) AS n FROM tracked_characters").first<number>("n")) ?? 0;
-  return { tracked, pairs: results.map(({ ocid, date }) => ({ ocid, date })) };
+    .bind(...days.flatMap((d) => [d.region, d.date]))
+    .all<{ region: RegionId; ocid: string; date: string; tracked: number }>();
+  const tracked =
+    results[0]?.tracked ?? (await d1.prepare("SELECT COUNT(*) AS n FROM (SELECT DISTINCT region, ocid FROM tracked_characters)").first<number>("n")) ?? 0;
+  return { tracked, pairs: results.map(({ region, ocid, date }) => ({ region, ocid, date })) };
 }
 
 /**
  * The daily Cron Trigger's work: one snapshot per distinct tracked character per
- * published day. Idempotent (existing days are skipped and never rewritten),
+ * day its region has published (each region by its own clock; regions this
+ * deployment has no key for are skipped). Idempotent (existing days are skipped and never rewritten),
  * within the NEXON_RPS budget (the client's) and the six-subrequest limit,
  * and resumable: whatever a cut-off run leaves missing, the next run picks up.
  */
@@ -61,18 +74,21 @@ export async function runDailySnapshots(env: Bindings, options: SnapshotRunOptio
   const started = Date.now();
   const timeBudgetMs = options.timeBudgetMs ?? 10 * 60 * 1000;
   const concurrency = Math.max(1, Math.min(options.concurrency ?? 3, 3));
-  const { latest } = allowedDates(BASIC, "kms", now);
-  const dates = Array.from({ length: options.days ?? 3 }, (_, i) => addDays(latest, -i));
-
   getConfig(env); // fail loudly (MISCONFIGURED, logged) before touching anything
   const limiter = new SubrequestLimiter();
   const client = createNexonClient(env, { gate: (task) => limiter.run(task) });
-  const load: SectionLoader = async (def, ocid, date) => {
-    const answer = await client.fetchAnswer(def, { ocid }, { region: "kms", date });
+  const dates: SnapshotRunSummary["dates"] = {};
+  for (const region of REGION_IDS.filter((r) => client.serves(r))) {
+    const { latest } = allowedDates(BASIC, region, now);
+    dates[region] = Array.from({ length: options.days ?? 3 }, (_, i) => addDays(latest, -i));
+  }
+  const load: SectionLoader = async (def, region, ocid, date) => {
+    const answer = await client.fetchAnswer(def, { ocid }, { region, date });
     return answer.empty ? null : answer.body;
   };
 
-  const { tracked, pairs } = await missingPairs(env.DB, dates);
+  const days = Object.entries(dates).flatMap(([region, list]) => list.map((date) => ({ region: region as RegionId, date })));
+  const { tracked, pairs } = await missingPairs(env.DB, days);
   let written = 0;
   let failed = 0;
   let next = 0;
@@ -80,13 +96,13 @@ export async function runDailySnapshots(env: Bindings, options: SnapshotRunOptio
     while (next < pairs.length && Date.now() - started < timeBudgetMs) {
       const pair = pairs[next++]!;
       try {
-        const values = await snapshotFromUpstream(load, pair.ocid, pair.date);
+        const values = await snapshotFromUpstream(load, pair, pair.date);
         // Not `written += await …`: that would read `written` before the await and lose concurrent counts.
         const stored = await storeSnapshots(env.DB, [{ ...pair, values }]);
         written += stored;
       } catch (err) {
         failed += 1;
-        log("warn", "snapshot_failed", { ocid: pair.ocid, date: pair.date, ...describeError(err) });
+        log("warn", "snapshot_failed", { region: pair.region, ocid: pair.ocid, date: pair.date, ...describeError(err) });
       }
     }
   };

@@ -4,7 +4,8 @@ import { tryDecodeURIComponent } from "hono/utils/url";
 import type { AppEnv } from "../env";
 import { describeError, log } from "../lib/logging";
 import { ProblemError, problemBody, type ProblemCode } from "../lib/problem";
-import { SECTION_NAMES } from "../upstream/endpoints";
+import { noSuchSection } from "../upstream/errors";
+import { DEFAULT_REGION, REGION_IDS } from "../upstream/regions";
 
 const HTTP_EXCEPTION_CODES: Record<number, ProblemCode> = {
   400: "VALIDATION_FAILED",
@@ -49,16 +50,10 @@ export const onError: ErrorHandler<AppEnv> = (err, c) => problemResponse(c, toPr
 /** `/v1/characters/{ocid}/{section}` that no route answered: the section does not exist. */
 const CHARACTER_SECTION_PATH = /^\/v1\/characters\/[^/]+\/([^/]+)$/;
 
-/** 404 that lists the sections that exist. */
-function unknownSection(rawSection: string): ProblemError {
-  const section = tryDecodeURIComponent(rawSection).slice(0, 64);
-  return new ProblemError("NOT_FOUND", {
-    detail: {
-      en: `There is no section "${section}". Valid sections: ${SECTION_NAMES.join(", ")}.`,
-      ko: `"${section}" 섹션은 없습니다. 가능한 섹션: ${SECTION_NAMES.join(", ")}.`,
-    },
-    extra: { valid_sections: SECTION_NAMES },
-  });
+/** 404 that lists the sections that exist (in the asked region, when it names a real one). */
+function unknownSection(rawSection: string, rawRegion: string | undefined): ProblemError {
+  const region = REGION_IDS.find((r) => r === rawRegion) ?? DEFAULT_REGION;
+  return noSuchSection(tryDecodeURIComponent(rawSection), region);
 }
 
 /**
@@ -70,7 +65,7 @@ export const notFound: NotFoundHandler<AppEnv> = (c) => {
   const section = CHARACTER_SECTION_PATH.exec(c.req.path)?.[1];
   if (section === undefined) return problemResponse(c, new ProblemError("NOT_FOUND"));
   if (c.req.method !== "GET" && c.req.method !== "HEAD") return methodNotAllowedProblem(c, ["GET", "HEAD"]);
-  return problemResponse(c, unknownSection(section));
+  return problemResponse(c, unknownSection(section, c.req.query("region")));
 };
 
 export function methodNotAllowedProblem(c: Context<AppEnv>, methods: string[]): Response {

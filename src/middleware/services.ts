@@ -6,8 +6,9 @@ import { spendAllowance } from "../runtime/allowance/spend";
 import { backgroundOf, type Background } from "../runtime/background";
 import { DeferredWork } from "../runtime/deferred";
 import { SubrequestLimiter } from "../runtime/subrequests";
-import type { NexonClient } from "../upstream/client";
+import { regionNotServed, type NexonClient } from "../upstream/client";
 import { createNexonClient } from "../upstream/connect";
+import type { RegionId } from "../upstream/regions";
 import type { ClientIdentity } from "./rate-limit";
 
 export interface ServicesInit {
@@ -72,6 +73,14 @@ export class Services {
     const { allowance } = getConfig(this.init.env);
     const perMinute = client.signedIn ? allowance.upstreamCallsPerMinuteAuthed : allowance.upstreamCallsPerMinute;
     await spendAllowance(this.init.env.CLIENT_ALLOWANCE, client.key, calls, perMinute);
+  }
+
+  /**
+   * 404 NOT_FOUND unless this deployment has a server key for `region` (SPEC:
+   * Regions): called before anything else is looked up for that region.
+   */
+  requireRegion(region: RegionId): void {
+    if (!this.upstream.serves(region)) throw regionNotServed(region);
   }
 
   /** Public upstream data through the cache tiers. */

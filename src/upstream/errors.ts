@@ -1,5 +1,6 @@
 import { isProblem, ProblemError, type ProblemCode, type UpstreamErrorAnswer } from "../lib/problem";
-import type { EndpointDef } from "./endpoints";
+import { sectionsIn, type EndpointDef } from "./endpoints";
+import { REGIONS, type RegionId } from "./regions";
 
 /** What we do with an upstream failure: the problem to answer with, and whether to try again. */
 export interface UpstreamFailure {
@@ -105,4 +106,18 @@ export function parseRetryAfter(value: string | null, now: number): number | und
   if (Number.isFinite(seconds) && seconds >= 0) return seconds;
   const at = Date.parse(value);
   return Number.isNaN(at) ? undefined : Math.max(0, (at - now) / 1000);
+}
+
+/** 404 NOT_FOUND for a character section `region` does not have, listing the ones it has (`valid_sections`). */
+export function noSuchSection(name: string, region: RegionId): ProblemError {
+  const valid = sectionsIn(region).map((d) => d.name);
+  const shown = name.slice(0, 64);
+  const where = region === "kms" ? { en: "", ko: "" } : { en: ` in ${REGIONS[region].label}`, ko: ` (${REGIONS[region].label})` };
+  return new ProblemError("NOT_FOUND", {
+    detail: {
+      en: `There is no section "${shown}"${where.en}. Valid sections: ${valid.join(", ")}.`,
+      ko: `"${shown}" 섹션은 없습니다${where.ko}. 가능한 섹션: ${valid.join(", ")}.`,
+    },
+    extra: { valid_sections: valid },
+  });
 }

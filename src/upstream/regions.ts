@@ -30,6 +30,8 @@ export interface Region {
   /** Character and guild names: 1–12 characters of this set. */
   namePattern: RegExp;
   nameRule: { en: string; ko: string };
+  /** `stat_name` of combat power in `character/stat`'s `final_stat` (game text is localised). */
+  combatPowerStat: string;
   /** The Worker secret holding this region's server key. */
   apiKeyVar: "MAPLESTORY_API_KEY" | "MAPLESTORY_API_KEY_MSEA" | "MAPLESTORY_API_KEY_TMS";
 }
@@ -49,6 +51,7 @@ export const REGIONS: Record<RegionId, Region> = {
       en: "1–12 characters, each a letter (A–Z, a–z), a digit or a Hangul syllable (가–힣)",
       ko: "1–12자의 영문, 숫자 또는 한글(가–힣)",
     },
+    combatPowerStat: "전투력",
     apiKeyVar: "MAPLESTORY_API_KEY",
   },
   msea: {
@@ -63,6 +66,7 @@ export const REGIONS: Record<RegionId, Region> = {
     worlds: ["Aquila", "Bootes", "Cassiopeia", "Draco", "Delphinus", "Burning"],
     namePattern: /^[A-Za-z0-9]{1,12}$/,
     nameRule: { en: "1–12 characters, each a letter (A–Z, a–z) or a digit", ko: "1–12자의 영문 또는 숫자" },
+    combatPowerStat: "Combat Power",
     apiKeyVar: "MAPLESTORY_API_KEY_MSEA",
   },
   tms: {
@@ -80,6 +84,7 @@ export const REGIONS: Record<RegionId, Region> = {
       en: "1–12 characters, each a CJK ideograph, a letter (A–Z, a–z) or a digit",
       ko: "1–12자의 한자, 영문 또는 숫자",
     },
+    combatPowerStat: "戰鬥力",
     apiKeyVar: "MAPLESTORY_API_KEY_TMS",
   },
 };

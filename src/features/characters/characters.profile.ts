@@ -4,10 +4,11 @@ import type { CacheFacts, CacheStatus, Loaded } from "../../cache/public-cache";
 import type { AppEnv } from "../../env";
 import { ProblemError, invalidField, problemBody, type ProblemBody } from "../../lib/problem";
 import { toProblem } from "../../middleware/errors";
-import { earliestIn, SECTIONS, type EndpointDef } from "../../upstream/endpoints";
+import { earliestIn, SECTIONS, sectionsIn, type EndpointDef } from "../../upstream/endpoints";
 import { isUpstreamFailure } from "../../upstream/errors";
 import { SKILL_GRADES } from "../../upstream/game-data";
-import { dayIsEmpty, requireData, type SectionSpec } from "./characters.service";
+import type { RegionId } from "../../upstream/regions";
+import { dayIsEmpty, requireData, requireSectionIn, type SectionSpec } from "./characters.service";
 import { loadSections } from "./fanout";
 
 const MAX_SECTIONS = SECTIONS.length + SKILL_GRADES.length;
@@ -15,17 +16,20 @@ const sectionByName = new Map(SECTIONS.map((def) => [def.name, def]));
 const skillDef = sectionByName.get("skill")!;
 const basicDef = sectionByName.get("basic")!;
 
-const existsOn = (def: EndpointDef, date: string | undefined) =>
-  date === undefined || (earliestIn(def, "kms") ?? "") <= date;
+const existsOn = (def: EndpointDef, region: RegionId, date: string | undefined) =>
+  date === undefined || (earliestIn(def, region) ?? "") <= date;
 
 /**
- * `sections=basic,stat,skill:6` → specs. Default: every section but skill that
- * exists on the asked day. Unknown names, or a section that did not exist yet on
- * that day, are 400 with the valid choices.
+ * `sections=basic,stat,skill:6` → specs. Default: every section of the region
+ * but skill that exists on the asked day. Unknown names, or a section that did
+ * not exist yet on that day, are 400 with the valid choices; a section the
+ * region does not have is 404 naming the region's sections.
  */
-export function parseSections(raw: string | undefined, date: string | undefined): SectionSpec[] {
+export function parseSections(raw: string | undefined, region: RegionId, date: string | undefined): SectionSpec[] {
   if (raw === undefined) {
-    return SECTIONS.filter((def) => def !== skillDef && existsOn(def, date)).map((def) => ({ key: def.name, def }));
+    return sectionsIn(region)
+      .filter((def) => def !== skillDef && existsOn(def, region, date))
+      .map((def) => ({ key: def.name, def }));
   }
   const names = [...new Set(raw.split(",").map((s) => s.trim()).filter(Boolean))];
   if (names.length === 0) {
@@ -50,8 +54,9 @@ export function parseSections(raw: string | undefined, date: string | undefined)
         ko: `알 수 없는 스킬 등급 "${grade}"입니다. 가능한 값: ${SKILL_GRADES.join(", ")}.`,
       });
     }
-    if (!existsOn(def, date)) {
-      const earliest = earliestIn(def, "kms") ?? "";
+    requireSectionIn(def, region);
+    if (!existsOn(def, region, date)) {
+      const earliest = earliestIn(def, region) ?? "";
       throw invalidField("query.sections", {
         en: `Section "${def.name}" has data from ${earliest} only; ask for a later date or leave it out.`,
         ko: `"${def.name}" 섹션은 ${earliest}부터 데이터가 있습니다. 더 늦은 날짜를 지정하거나 제외해 주세요.`,
@@ -83,6 +88,7 @@ export interface Profile extends CacheFacts {
  */
 async function withNoData(
   c: Context<AppEnv>,
+  region: RegionId,
   ocid: string,
   date: string | undefined,
   specs: readonly SectionSpec[],
@@ -90,7 +96,7 @@ async function withNoData(
 ): Promise<PromiseSettledResult<Loaded>[]> {
   const basic = settled.find((r, i) => specs[i]!.def === basicDef && r.status === "fulfilled");
   let dayEmpty: Promise<boolean> | undefined;
-  const isDayEmpty = () => (dayEmpty ??= basic?.status === "fulfilled" ? Promise.resolve(basic.value.empty) : dayIsEmpty(c, ocid, date));
+  const isDayEmpty = () => (dayEmpty ??= basic?.status === "fulfilled" ? Promise.resolve(basic.value.empty) : dayIsEmpty(c, region, ocid, date));
   return Promise.allSettled(settled.map((r, i) => (r.status === "fulfilled" ? requireData(r.value, specs[i]!.def, isDayEmpty) : Promise.reject(r.reason))));
 }
 
@@ -107,8 +113,15 @@ function profileStatus(statuses: CacheStatus[]): CacheStatus {
  * fails only itself; when all fail alike the call answers with that error, and
  * with 502 when all fail upstream.
  */
-export async function loadProfile(c: Context<AppEnv>, ocid: string, date: string | undefined, specs: SectionSpec[], refresh: boolean): Promise<Profile> {
-  const settled = await withNoData(c, ocid, date, specs, await loadSections(c, ocid, date, specs, refresh));
+export async function loadProfile(
+  c: Context<AppEnv>,
+  region: RegionId,
+  ocid: string,
+  date: string | undefined,
+  specs: SectionSpec[],
+  refresh: boolean,
+): Promise<Profile> {
+  const settled = await withNoData(c, region, ocid, date, specs, await loadSections(c, region, ocid, date, specs, refresh));
   // The sections' JSON goes in as it came: nothing is parsed or re-serialised.
   const sections: string[] = [];
   const errors: Record<string, ProblemBody> = {};

@@ -1,7 +1,8 @@
 import { z } from "@hono/zod-openapi";
 import { defineRoute, OPTIONAL_BEARER, problemResponses, ProblemSchema, PUBLIC_DATA_ERRORS } from "../../lib/openapi";
-import { bodySchemaFor, earliestIn, SECTIONS, type EndpointDef } from "../../upstream/endpoints";
-import { characterNameParam, dateParam, ocidParam, refreshParam, skillGradeParam } from "../../upstream/params";
+import { bodySchemaFor, earliestIn, regionsOf, SECTIONS, type EndpointDef } from "../../upstream/endpoints";
+import { characterNameParam, dateParam, ocidParam, refreshParam, regionParam, skillGradeParam } from "../../upstream/params";
+import { REGIONS, type RegionId } from "../../upstream/regions";
 
 const pascal = (name: string) => name.replace(/(^|-)(\w)/g, (_, __, ch: string) => ch.toUpperCase());
 
@@ -12,7 +13,7 @@ export const lookupRoute = defineRoute({
   security: OPTIONAL_BEARER,
   operationId: "lookupCharacter",
   summary: "Find a character's ocid by name",
-  request: { query: z.object({ name: characterNameParam, refresh: refreshParam }) },
+  request: { query: z.object({ name: characterNameParam, region: regionParam, refresh: refreshParam }) },
   responses: {
     200: {
       description: "The character's ocid",
@@ -26,7 +27,16 @@ export const lookupRoute = defineRoute({
   },
 });
 
-const sectionQuery = z.object({ date: dateParam.optional(), grade: skillGradeParam, refresh: refreshParam });
+const sectionQuery = z.object({ date: dateParam.optional(), region: regionParam, grade: skillGradeParam, refresh: refreshParam });
+
+/** "KMS from 2023-12-21, MSEA from 2025-04-20, …": where and since when a section has dated data. */
+function availability(def: EndpointDef): string {
+  const upper = (r: RegionId) => r.toUpperCase();
+  const regions = regionsOf(def);
+  const missing = (Object.keys(REGIONS) as RegionId[]).filter((r) => !regions.includes(r));
+  const since = regions.map((r) => `${upper(r)} from ${earliestIn(def, r)}`).join(", ");
+  return `Dated data exists ${since} (each region's own clock).${missing.length ? ` Not in ${missing.map(upper).join(" or ")} (404).` : ""} `;
+}
 
 /** One route per section, derived from the endpoint table, each with its own response schema. */
 export function sectionRoute(def: EndpointDef) {
@@ -40,7 +50,7 @@ export function sectionRoute(def: EndpointDef) {
     summary: `Character section: ${def.name}`,
     description:
       `The upstream \`${def.path}\` body, unchanged. ` +
-      (def.date.kind === "snapshot" ? `Dated data exists from ${earliestIn(def, "kms")}. ` : "") +
+      availability(def) +
       "A day without data is 404 NO_DATA; an unknown ocid is 404 CHARACTER_NOT_FOUND.",
     request: {
       params: z.object({ ocid: ocidParam }),
@@ -62,7 +72,7 @@ const sectionsQuery = z
   .openapi({
     description:
       "Comma-separated section names; `skill:<grade>` for a skill grade (e.g. `basic,stat,skill:6`). " +
-      "Default: every section except skill that exists on the asked date.",
+      "Default: every section of the region except skill that exists on the asked date.",
     example: "basic,stat,item-equipment,skill:6",
   });
 
@@ -94,7 +104,10 @@ export const profileRoute = defineRoute({
   description:
     "Fetches every requested section concurrently (about one upstream round trip). One failing section does not " +
     "fail the call; when all fail the same way the call answers with that error, and with 502 when all fail upstream.",
-  request: { params: z.object({ ocid: ocidParam }), query: z.object({ sections: sectionsQuery, date: dateParam.optional(), refresh: refreshParam }) },
+  request: {
+    params: z.object({ ocid: ocidParam }),
+    query: z.object({ sections: sectionsQuery, date: dateParam.optional(), region: regionParam, refresh: refreshParam }),
+  },
   responses: profileResponses,
 });
 
@@ -107,7 +120,7 @@ export const profileByNameRoute = defineRoute({
   summary: "A character's sections by name (resolves the ocid first)",
   request: {
     params: z.object({ name: characterNameParam }),
-    query: z.object({ sections: sectionsQuery, date: dateParam.optional(), refresh: refreshParam }),
+    query: z.object({ sections: sectionsQuery, date: dateParam.optional(), region: regionParam, refresh: refreshParam }),
   },
   responses: profileResponses,
 });

@@ -48,7 +48,7 @@ describe("GET /v1/characters/{ocid}/progress", () => {
     const from = "2025-03-01";
     const to = "2025-03-05";
     await storeSnapshots(env.DB, [
-      { ocid: hero.ocid, date: "2025-03-02", values: { character_level: 1, character_exp: 2, character_exp_rate: 3.5, combat_power: 4 } },
+      { region: "kms", ocid: hero.ocid, date: "2025-03-02", values: { character_level: 1, character_exp: 2, character_exp_rate: 3.5, combat_power: 4 } },
     ]);
     const { calls } = fakeUpstream();
     const body = (await (await call(`/v1/characters/${hero.ocid}/progress?from=${from}&to=${to}`)).json()) as Progress;

@@ -3,6 +3,7 @@ import type { AppEnv } from "../../env";
 import { addDays, dateRange, daysBetween } from "../../lib/calendar";
 import { invalidField, isProblem, ProblemError } from "../../lib/problem";
 import { allowedDates, resolveDate } from "../../upstream/dates";
+import type { RegionId } from "../../upstream/regions";
 import { fetchSection } from "../characters/characters.service";
 import {
   BASIC,
@@ -10,6 +11,7 @@ import {
   readSnapshots,
   snapshotFromUpstream,
   storeSnapshots,
+  type CharacterRef,
   type DatedSnapshot,
   type SnapshotValues,
 } from "./snapshots";
@@ -19,11 +21,11 @@ export const DEFAULT_PROGRESS_DAYS = 7;
 
 const EMPTY: SnapshotValues = { character_level: null, character_exp: null, character_exp_rate: null, combat_power: null };
 
-/** from/to validated like every dated route; defaults: the last 7 available days. */
-export function progressRange(rawFrom: string | undefined, rawTo: string | undefined, now: number): { from: string; to: string } {
-  const { latest } = allowedDates(BASIC, "kms", now);
-  const to = resolveDate(BASIC, "kms", rawTo, now, "query.to") ?? latest;
-  const from = resolveDate(BASIC, "kms", rawFrom, now, "query.from") ?? addDays(to, -(DEFAULT_PROGRESS_DAYS - 1));
+/** from/to validated like every dated route, in the region's clock; defaults: the last 7 available days. */
+export function progressRange(region: RegionId, rawFrom: string | undefined, rawTo: string | undefined, now: number): { from: string; to: string } {
+  const { latest } = allowedDates(BASIC, region, now);
+  const to = resolveDate(BASIC, region, rawTo, now, "query.to") ?? latest;
+  const from = resolveDate(BASIC, region, rawFrom, now, "query.from") ?? addDays(to, -(DEFAULT_PROGRESS_DAYS - 1));
   if (from > to) {
     throw invalidField("query.from", { en: "from must not be after to.", ko: "from은 to보다 늦을 수 없습니다." });
   }
@@ -49,11 +51,11 @@ export interface ProgressSeries {
  * and returned. Days the upstream could not answer are null and not stored, so a
  * later request fills them: such a series is not `complete`.
  */
-export async function loadProgress(c: Context<AppEnv>, ocid: string, from: string, to: string, { refresh = false } = {}): Promise<ProgressSeries> {
-  const stored = await readSnapshots(c.env.DB, ocid, from, to);
+export async function loadProgress(c: Context<AppEnv>, character: CharacterRef, from: string, to: string, { refresh = false } = {}): Promise<ProgressSeries> {
+  const stored = await readSnapshots(c.env.DB, character, from, to);
   const missing = dateRange(from, to).filter((d) => !stored.has(d));
-  const load = nullOnNoData(async (def, id, date) => (await fetchSection(c, { def, ocid: id, date }, { refresh })).body);
-  const fetched = await Promise.allSettled(missing.map((date) => snapshotFromUpstream(load, ocid, date)));
+  const load = nullOnNoData(async (def, region, ocid, date) => (await fetchSection(c, { def, region, ocid, date }, { refresh })).body);
+  const fetched = await Promise.allSettled(missing.map((date) => snapshotFromUpstream(load, character, date)));
 
   const failures = fetched.flatMap((r) => (r.status === "rejected" ? [r.reason as unknown] : []));
   if (stored.size === 0 && failures.length === missing.length && failures.length > 0) {
@@ -64,7 +66,7 @@ export async function loadProgress(c: Context<AppEnv>, ocid: string, from: strin
 
   const rows = missing.flatMap((date, i) => {
     const r = fetched[i]!;
-    return r.status === "fulfilled" ? [{ ocid, date, values: r.value }] : [];
+    return r.status === "fulfilled" ? [{ ...character, date, values: r.value }] : [];
   });
   await storeSnapshots(c.env.DB, rows);
   const fresh = new Map(rows.map((r) => [r.date, r.values]));

@@ -4,6 +4,7 @@ import { characterSnapshots } from "../../db/schema";
 import { isProblem } from "../../lib/problem";
 import type { UpstreamBody } from "../../upstream/client";
 import { endpoint, type EndpointDef } from "../../upstream/endpoints";
+import { REGIONS, type RegionId } from "../../upstream/regions";
 
 /** One day of a character's progress, as stored and as served (null: no data that day). */
 export interface SnapshotValues {
@@ -17,8 +18,14 @@ export interface DatedSnapshot extends SnapshotValues {
   date: string;
 }
 
-/** Loads one dated section body; null when the upstream has no data for that day. */
-export type SectionLoader = (def: EndpointDef, ocid: string, date: string) => Promise<UpstreamBody | null>;
+/** Loads one dated section body of a character of `region`; null when the upstream has no data for that day. */
+export type SectionLoader = (def: EndpointDef, region: RegionId, ocid: string, date: string) => Promise<UpstreamBody | null>;
+
+/** A tracked character: its ocid means something only in its region. */
+export interface CharacterRef {
+  region: RegionId;
+  ocid: string;
+}
 
 export const BASIC = endpoint("character", "basic");
 export const STAT = endpoint("character", "stat");
@@ -33,34 +40,35 @@ function toNumber(value: unknown): number | null {
   return Number.isFinite(n) ? n : null;
 }
 
-export function combatPowerOf(stat: UpstreamBody | null): number | null {
+export function combatPowerOf(stat: UpstreamBody | null, region: RegionId): number | null {
   const finalStat = stat?.final_stat;
   if (!Array.isArray(finalStat)) return null;
-  const entry = finalStat.find((s: { stat_name?: unknown }) => s?.stat_name === "전투력") as { stat_value?: unknown } | undefined;
+  const name = REGIONS[region].combatPowerStat;
+  const entry = finalStat.find((s: { stat_name?: unknown }) => s?.stat_name === name) as { stat_value?: unknown } | undefined;
   return toNumber(entry?.stat_value);
 }
 
-export function valuesFrom(basic: UpstreamBody | null, stat: UpstreamBody | null): SnapshotValues {
+export function valuesFrom(region: RegionId, basic: UpstreamBody | null, stat: UpstreamBody | null): SnapshotValues {
   if (!basic && !stat) return NO_DATA;
   return {
     character_level: toNumber(basic?.character_level),
     character_exp: toNumber(basic?.character_exp),
     character_exp_rate: toNumber(basic?.character_exp_rate),
-    combat_power: combatPowerOf(stat),
+    combat_power: combatPowerOf(stat, region),
   };
 }
 
 /** Level and exp from `basic`, combat power from `stat`, fetched together. */
-export async function snapshotFromUpstream(load: SectionLoader, ocid: string, date: string): Promise<SnapshotValues> {
-  const [basic, stat] = await Promise.all([load(BASIC, ocid, date), load(STAT, ocid, date)]);
-  return valuesFrom(basic, stat);
+export async function snapshotFromUpstream(load: SectionLoader, { region, ocid }: CharacterRef, date: string): Promise<SnapshotValues> {
+  const [basic, stat] = await Promise.all([load(BASIC, region, ocid, date), load(STAT, region, ocid, date)]);
+  return valuesFrom(region, basic, stat);
 }
 
 /** Adapts a loader that throws NO_DATA for empty days into one that answers null. */
-export function nullOnNoData(load: (def: EndpointDef, ocid: string, date: string) => Promise<UpstreamBody>): SectionLoader {
-  return async (def, ocid, date) => {
+export function nullOnNoData(load: (def: EndpointDef, region: RegionId, ocid: string, date: string) => Promise<UpstreamBody>): SectionLoader {
+  return async (def, region, ocid, date) => {
     try {
-      return await load(def, ocid, date);
+      return await load(def, region, ocid, date);
     } catch (err) {
       if (isProblem(err, "NO_DATA")) return null;
       throw err;
@@ -68,11 +76,11 @@ export function nullOnNoData(load: (def: EndpointDef, ocid: string, date: string
   };
 }
 
-export async function readSnapshots(d1: D1Database, ocid: string, from: string, to: string): Promise<Map<string, SnapshotValues>> {
+export async function readSnapshots(d1: D1Database, { region, ocid }: CharacterRef, from: string, to: string): Promise<Map<string, SnapshotValues>> {
   const rows = await createDb(d1)
     .select()
     .from(characterSnapshots)
-    .where(and(eq(characterSnapshots.ocid, ocid), between(characterSnapshots.date, from, to)));
+    .where(and(eq(characterSnapshots.region, region), eq(characterSnapshots.ocid, ocid), between(characterSnapshots.date, from, to)));
   return new Map(
     rows.map((r) => [
       r.date,
@@ -85,14 +93,15 @@ export async function readSnapshots(d1: D1Database, ocid: string, from: string, 
  * Stores days in one D1 batch. A past day never changes, so an existing row wins
  * (idempotent: writing the same day twice changes nothing).
  */
-export async function storeSnapshots(d1: D1Database, rows: { ocid: string; date: string; values: SnapshotValues }[]): Promise<number> {
+export async function storeSnapshots(d1: D1Database, rows: (CharacterRef & { date: string; values: SnapshotValues })[]): Promise<number> {
   if (rows.length === 0) return 0;
   const db = createDb(d1);
   const now = Date.now();
-  const statements = rows.map(({ ocid, date, values }) =>
+  const statements = rows.map(({ region, ocid, date, values }) =>
     db
       .insert(characterSnapshots)
       .values({
+        region,
         ocid,
         date,
         characterLevel: values.character_level,

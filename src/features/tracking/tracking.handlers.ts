@@ -9,10 +9,11 @@ import type { listTrackedRoute, progressRoute, trackRoute, untrackRoute } from "
 
 export const getProgress: RouteHandler<typeof progressRoute, AppEnv> = async (c) => {
   const { ocid } = c.req.valid("param");
-  const { from: rawFrom, to: rawTo } = c.req.valid("query");
-  const { from, to } = progressRange(rawFrom, rawTo, Date.now());
+  const { from: rawFrom, to: rawTo, region } = c.req.valid("query");
+  const { from, to } = progressRange(region, rawFrom, rawTo, Date.now());
+  c.var.services.requireRegion(region);
   const refresh = await refreshRequested(c);
-  const { items, complete } = await loadProgress(c, ocid, from, to, { refresh });
+  const { items, complete } = await loadProgress(c, { region, ocid }, from, to, { refresh });
   // Past days are settled, but a missing day may still be filled later: share briefly. Never share a refresh
   // (it depends on who asks) nor a series with days the upstream failed to answer (their nulls are not "no data").
   c.header("Cache-Control", refresh || !complete ? "private, no-store" : "public, max-age=300");
@@ -31,6 +32,6 @@ export const getTracked: RouteHandler<typeof listTrackedRoute, AuthedEnv> = asyn
 };
 
 export const deleteTracked: RouteHandler<typeof untrackRoute, AuthedEnv> = async (c) => {
-  await untrack(c.env.DB, c.get("user").id, c.req.valid("param").ocid);
+  await untrack(c.env.DB, c.get("user").id, { ocid: c.req.valid("param").ocid, region: c.req.valid("query").region });
   return c.body(null, 204);
 };

@@ -1,8 +1,9 @@
 import { z } from "@hono/zod-openapi";
 import { defineRoute, OPTIONAL_BEARER, problemResponses, PUBLIC_DATA_ERRORS } from "../../lib/openapi";
 import { LINK_HEADER, pageSchema, paginationQuery } from "../../lib/pagination";
-import { characterNameParam, dateParam, ocidParam, refreshParam } from "../../upstream/params";
+import { characterNameParam, dateParam, ocidParam, refreshParam, regionParam } from "../../upstream/params";
 import { signedIn } from "../me/me.routes";
+import { REGION_IDS } from "../../upstream/regions";
 import { MAX_TRACKED_PER_USER } from "./tracked";
 
 const ProgressItemSchema = z
@@ -23,11 +24,11 @@ export const progressRoute = defineRoute({
   operationId: "getCharacterProgress",
   summary: "A character's level, exp and combat power day by day",
   description:
-    "One item per KST day in order (null values on a day without data). At most 31 days a request; " +
+    "One item per day of the region's clock (KST; UTC+8 in MSEA and TMS), in order (null values on a day without data). At most 31 days a request; " +
     "default: the last 7 available days. Stored days come from our database; missing days are fetched once and kept.",
   request: {
     params: z.object({ ocid: ocidParam }),
-    query: z.object({ from: dateParam.optional(), to: dateParam.optional(), refresh: refreshParam }),
+    query: z.object({ from: dateParam.optional(), to: dateParam.optional(), region: regionParam, refresh: refreshParam }),
   },
   responses: {
     200: {
@@ -46,6 +47,7 @@ export const progressRoute = defineRoute({
 
 const TrackedSchema = z
   .object({
+    region: z.enum(REGION_IDS),
     ocid: z.string(),
     character_name: z.string().nullable(),
     created_at: z.string().openapi({ description: "When tracking started (ISO 8601)" }),
@@ -53,7 +55,7 @@ const TrackedSchema = z
   .openapi("TrackedCharacter");
 
 const TrackRequestSchema = z
-  .object({ ocid: ocidParam.optional(), character_name: characterNameParam.optional() })
+  .object({ ocid: ocidParam.optional(), character_name: characterNameParam.optional(), region: regionParam })
   .refine((b) => (b.ocid === undefined) !== (b.character_name === undefined), {
     message: "give exactly one of ocid or character_name",
     path: ["ocid"],
@@ -67,7 +69,7 @@ export const trackRoute = defineRoute({
   path: "/v1/me/tracked",
   operationId: "trackCharacter",
   summary: "Start tracking a character",
-  description: `By ocid or by name. At most ${MAX_TRACKED_PER_USER} per user; tracking the same character twice is 409.`,
+  description: `By ocid or by name, in a region (default kms). At most ${MAX_TRACKED_PER_USER} per user; tracking the same character twice is 409.`,
   request: { body: { required: true, content: { "application/json": { schema: TrackRequestSchema } } } },
   responses: {
     201: { description: "Now tracked", content: { "application/json": { schema: TrackedSchema } } },
@@ -100,7 +102,7 @@ export const untrackRoute = defineRoute({
   path: "/v1/me/tracked/{ocid}",
   operationId: "untrackCharacter",
   summary: "Stop tracking a character",
-  request: { params: z.object({ ocid: ocidParam }) },
+  request: { params: z.object({ ocid: ocidParam }), query: z.object({ region: regionParam }) },
   responses: {
     204: { description: "No longer tracked" },
     ...problemResponses(400, 401, 404, 429, 500),

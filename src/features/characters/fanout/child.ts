@@ -5,6 +5,7 @@ import { isProblem, problemData, ProblemError, type ProblemData } from "../../..
 import { Services } from "../../../middleware/services";
 import { backgroundOf } from "../../../runtime/background";
 import { SECTIONS } from "../../../upstream/endpoints";
+import type { RegionId } from "../../../upstream/regions";
 import { sectionLoad } from "../characters.service";
 
 /** What a parent profile asks a child invocation for: the upstream answers of up to six sections. */
@@ -12,6 +13,7 @@ export interface ChildInput {
   /** The parent's serving origin (cache keys are built from it). */
   origin: string;
   requestId: string;
+  region: RegionId;
   ocid: string;
   date?: string;
   sections: { name: string; grade?: string }[];
@@ -42,7 +44,7 @@ export async function fillSectionsForParent(env: Bindings, ctx: ExecutionContext
       try {
         const def = sectionByName.get(name);
         if (!def) throw new Error(`unknown section ${name}`);
-        const filled = await services.cache.fill(sectionLoad({ def, ocid: input.ocid, date: input.date, grade }), { refresh: input.refresh });
+        const filled = await services.cache.fill(sectionLoad({ def, region: input.region, ocid: input.ocid, date: input.date, grade }), { refresh: input.refresh });
         return { ok: true, filled };
       } catch (err) {
         if (!isProblem(err)) log("error", "profile_child_error", { request_id: input.requestId, ...describeError(err) });

@@ -8,6 +8,7 @@ import { ProblemError, problemFromData } from "../../../lib/problem";
 import { sectionLoad, type SectionSpec } from "../characters.service";
 import type { ChildInput, ChildOutput } from "./child";
 import { planFanout } from "./plan";
+import type { RegionId } from "../../../upstream/regions";
 
 /**
  * A profile reads its sections from KV only (one bulk read), so that is where it
@@ -57,12 +58,20 @@ function fillInChild(c: Context<AppEnv>, child: ProfileChild, input: Omit<ChildI
 }
 
 /** The upstream answers of `requests`: here, or across child invocations when there are more than one invocation's six. */
-function fillAcross(c: Context<AppEnv>, ocid: string, date: string | undefined, specs: readonly SectionSpec[], requests: readonly LoadRequest[], refresh: boolean): Promise<Filled>[] {
+function fillAcross(
+  c: Context<AppEnv>,
+  region: RegionId,
+  ocid: string,
+  date: string | undefined,
+  specs: readonly SectionSpec[],
+  requests: readonly LoadRequest[],
+  refresh: boolean,
+): Promise<Filled>[] {
   const { cache } = c.var.services;
   const plan = planFanout(specs);
   const child = plan.children.length > 0 ? childEntrypoint(c) : undefined;
   if (!child) return requests.map((request) => cache.fill(request, { refresh }));
-  const input = { origin: new URL(c.req.url).origin, requestId: c.get("requestId"), ocid, date, refresh };
+  const input = { origin: new URL(c.req.url).origin, requestId: c.get("requestId"), region, ocid, date, refresh };
   const fills: Promise<Filled>[] = [];
   // Children first: their calls take this invocation's slots before its own sections do.
   for (const group of plan.children) {
@@ -84,23 +93,25 @@ function fillAcross(c: Context<AppEnv>, ocid: string, date: string | undefined, 
  * stored in KV by this invocation once its response is out.
  *
  * @example
- * const settled = await loadSections(c, ocid, undefined, parseSections("basic,stat", undefined), false);
+ * const settled = await loadSections(c, "kms", ocid, undefined, parseSections("basic,stat", "kms", undefined), false);
  */
 export async function loadSections(
   c: Context<AppEnv>,
+  region: RegionId,
   ocid: string,
   date: string | undefined,
   specs: readonly SectionSpec[],
   refresh: boolean,
 ): Promise<PromiseSettledResult<Loaded>[]> {
   const { cache } = c.var.services;
-  const requests = specs.map((spec) => sectionLoad({ def: spec.def, ocid, date, grade: spec.grade }));
+  const requests = specs.map((spec) => sectionLoad({ def: spec.def, region, ocid, date, grade: spec.grade }));
   const peeked: Peeked[] = refresh ? requests.map(() => ({ miss: true })) : await cache.peekMany(requests, PROFILE_TIERS);
   const missing = specs.map((_, i) => i).filter((i) => "miss" in peeked[i]!);
   // The client pays for the whole request's upstream calls at once, before any is made (children never charge).
   await cache.charge(missing.length);
   const fills = fillAcross(
     c,
+    region,
     ocid,
     date,
     missing.map((i) => specs[i]!),
