@@ -25,6 +25,8 @@ export default defineConfig(async () => {
                   ENVIRONMENT: "test",
                   NEXON_API_BASE_URL: "https://nexon.test",
                   MAPLESTORY_API_KEY: "test-service-key",
+                  MAPLESTORY_API_KEY_MSEA: "test-service-key-msea",
+                  MAPLESTORY_API_KEY_TMS: "test-service-key-tms",
                   JWT_SECRET: "test-jwt-secret-0123456789abcdef0123456789",
                   ENCRYPTION_KEY: "MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY=",
                   CORS_ALLOWED_ORIGINS: "https://app.example.com",

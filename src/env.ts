@@ -4,6 +4,9 @@ import type { TimingVariables } from "hono/timing";
 /** Worker secrets: set with `wrangler secret put`, locally from `.dev.vars`. */
 export interface Secrets {
   MAPLESTORY_API_KEY?: string;
+  /** MSEA's and TMS's server keys (NEXON issues one per region); a region without one is not served. */
+  MAPLESTORY_API_KEY_MSEA?: string;
+  MAPLESTORY_API_KEY_TMS?: string;
   JWT_SECRET?: string;
   JWT_SECRET_PREVIOUS?: string;
   ENCRYPTION_KEY?: string;

@@ -1,7 +1,10 @@
 import { z } from "@hono/zod-openapi";
 import { defineRoute, OPTIONAL_BEARER, problemResponses, PUBLIC_DATA_ERRORS } from "../../lib/openapi";
 import { bodySchemaFor, endpoint } from "../../upstream/endpoints";
-import { dateParam, guildNameParam, oguildIdParam, refreshParam, worldNameParam } from "../../upstream/params";
+import { anyWorldNameParam, dateParam, guildNameParam, oguildIdParam, refreshParam, regionParam } from "../../upstream/params";
+import { REGION_IDS, REGIONS } from "../../upstream/regions";
+
+const WORLDS_BY_REGION = REGION_IDS.map((r) => `${r.toUpperCase()}: ${REGIONS[r].worlds.join(", ")}`).join("; ");
 
 export const guildLookupRoute = defineRoute({
   method: "get",
@@ -10,7 +13,8 @@ export const guildLookupRoute = defineRoute({
   security: OPTIONAL_BEARER,
   operationId: "lookupGuild",
   summary: "Find a guild's id by name and world",
-  request: { query: z.object({ name: guildNameParam, world_name: worldNameParam, refresh: refreshParam }) },
+  description: `The world must be one of the region's worlds (${WORLDS_BY_REGION}).`,
+  request: { query: z.object({ name: guildNameParam, world_name: anyWorldNameParam, region: regionParam, refresh: refreshParam }) },
   responses: {
     200: {
       description: "The guild's id",
@@ -31,7 +35,10 @@ export const guildBasicRoute = defineRoute({
   security: OPTIONAL_BEARER,
   operationId: "getGuild",
   summary: "A guild's basic information",
-  request: { params: z.object({ oguild_id: oguildIdParam }), query: z.object({ date: dateParam.optional(), refresh: refreshParam }) },
+  request: {
+    params: z.object({ oguild_id: oguildIdParam }),
+    query: z.object({ date: dateParam.optional(), region: regionParam, refresh: refreshParam }),
+  },
   responses: {
     200: { description: "The upstream guild/basic body", content: { "application/json": { schema: bodySchemaFor(endpoint("guild", "basic")) } } },
     ...problemResponses(...PUBLIC_DATA_ERRORS),
