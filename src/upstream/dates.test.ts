@@ -61,3 +61,31 @@ describe("resolveDate: rankings and history", () => {
     expect(refused(() => resolveDate(history, "kms", "2024-03-09", at))).toContain("from 2024-03-10");
   });
 });
+
+describe("resolveDate: MSEA and TMS (UTC+8)", () => {
+  const utc8 = (iso: string) => Date.parse(`${iso}+08:00`);
+  const champion = endpoint("character", "union-champion");
+
+  it("starts each region at its own first day, per endpoint", () => {
+    const at = kst("2026-03-10T12:00:00");
+    expect(refused(() => resolveDate(snapshot, "msea", "2025-04-19", at))).toContain("from 2025-04-20");
+    expect(resolveDate(snapshot, "msea", "2025-04-20", at)).toBe("2025-04-20");
+    expect(refused(() => resolveDate(snapshot, "tms", "2025-10-14", at))).toContain("from 2025-10-15");
+    expect(refused(() => resolveDate(champion, "tms", "2025-12-17", at))).toContain("from 2025-12-18");
+    expect(resolveDate(champion, "kms", "2025-12-17", at)).toBe("2025-12-17");
+  });
+
+  it("publishes yesterday at 02:00 of the region's clock, an hour after KST's", () => {
+    // 02:30 KST = 01:30 UTC+8: KMS has yesterday, MSEA not yet.
+    const at = kst("2026-03-10T02:30:00");
+    expect(resolveDate(snapshot, "kms", "2026-03-09", at)).toBe("2026-03-09");
+    expect(refused(() => resolveDate(snapshot, "msea", "2026-03-09", at))).toContain("02:00 UTC+8");
+    expect(resolveDate(snapshot, "msea", "2026-03-09", utc8("2026-03-10T02:00:00"))).toBe("2026-03-09");
+  });
+
+  it("counts days in the region's clock: 00:30 KST is still the day before in UTC+8", () => {
+    const at = kst("2026-03-10T00:30:00"); // = 2026-03-09 23:30 UTC+8
+    expect(refused(() => resolveDate(snapshot, "tms", "2026-03-08", at))).toBeNull();
+    expect(refused(() => resolveDate(snapshot, "tms", "2026-03-09", at))).toContain("to 2026-03-08 (UTC+8)");
+  });
+});
