@@ -7,10 +7,17 @@ export type LogLevel = "debug" | "info" | "warn" | "error";
 
 const SENSITIVE_KEY = /pass(word)?|secret|token|api[_-]?key|authorization|cookie|encryption/i;
 
+/**
+ * Hides the values of secret-looking fields. Numbers and booleans carry no
+ * secret (`refresh_tokens: 12` is a count), so only other values are hidden.
+ *
+ * @example redact({ api_key: "abc", refresh_tokens: 3 }) // { api_key: "[redacted]", refresh_tokens: 3 }
+ */
 export function redact(fields: Record<string, unknown>): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(fields)) {
-    out[key] = SENSITIVE_KEY.test(key) ? "[redacted]" : value;
+    const harmless = typeof value === "number" || typeof value === "boolean" || value === null;
+    out[key] = SENSITIVE_KEY.test(key) && !harmless ? "[redacted]" : value;
   }
   return out;
 }
