@@ -1,5 +1,6 @@
-import { addDays, daysBetween, isIsoDate, kstParts } from "../../src/lib/calendar";
+import { addDays, clockParts, daysBetween, isIsoDate } from "../../src/lib/calendar";
 import { earliestIn, endpoint } from "../../src/upstream/endpoints";
+import { REGIONS, type RegionId } from "../../src/upstream/regions";
 import { fail } from "./errors";
 
 /**
@@ -9,28 +10,43 @@ import { fail } from "./errors";
  */
 export const CHARACTER_START: string = earliestIn(endpoint("character", "basic"), "kms")!;
 
-/** Yesterday's snapshot appears at 02:00 KST, today's ranking at 08:30 KST. */
-const SNAPSHOT_READY_MINUTES = 2 * 60;
+/** The same for each region (its own clock): where its characters' growth curves start. */
+export const REGION_START: Record<RegionId, string> = Object.fromEntries(
+  (Object.keys(REGIONS) as RegionId[]).map((r) => [r, earliestIn(endpoint("character", "basic"), r) ?? REGIONS[r].firstDay]),
+) as Record<RegionId, string>;
+
+/** Today's ranking appears at 08:30 KST (rankings are KMS-only); snapshots follow the region's rule. */
 const RANKING_READY_MINUTES = 8 * 60 + 30;
 
-/** What one request knows about "now". */
+/** What one request knows about "now", in the asked region's clock. */
 export interface Clock {
+  region: RegionId;
   today: string;
   minutesOfDay: number;
   /** Emulate the publish delays (00009 before the data is ready). */
   publishDelays: boolean;
 }
 
-export function clockAt(now: number, publishDelays: boolean): Clock {
-  const { date, minutesOfDay } = kstParts(now);
-  return { today: date, minutesOfDay, publishDelays };
+export function clockAt(now: number, publishDelays: boolean, region: RegionId = "kms"): Clock {
+  const { date, minutesOfDay } = clockParts(now, REGIONS[region].utcOffsetMinutes);
+  return { region, today: date, minutesOfDay, publishDelays };
 }
 
-/** Whole days since CHARACTER_START: the x axis of every growth curve. */
-export const dayIndex = (date: string): number => daysBetween(CHARACTER_START, date);
+/** Whole days since the region's first day: the x axis of every growth curve. */
+export const dayIndex = (date: string, region: RegionId = "kms"): number => daysBetween(REGION_START[region], date);
 
-/** The body's `date`: null for latest, else midnight KST of the asked day. */
-export const bodyDate = (date: string | null): string | null => (date === null ? null : `${date}T00:00+09:00`);
+/** The region's UTC offset as timestamps write it: +09:00 (KST), +08:00. */
+export function zoneOf(region: RegionId): string {
+  const minutes = REGIONS[region].utcOffsetMinutes;
+  const abs = Math.abs(minutes);
+  return `${minutes < 0 ? "-" : "+"}${String(Math.floor(abs / 60)).padStart(2, "0")}:${String(abs % 60).padStart(2, "0")}`;
+}
+
+/** Midnight of a day in the region's clock, e.g. 2025-01-21T00:00+08:00. */
+export const midnightIn = (day: string, region: RegionId): string => `${day}T00:00${zoneOf(region)}`;
+
+/** The body's `date`: null for latest, else midnight of the asked day in the region's clock. */
+export const bodyDate = (date: string | null, region: RegionId = "kms"): string | null => (date === null ? null : midnightIn(date, region));
 
 /** A KST timestamp as the upstream writes them, e.g. 2025-11-20T10:00+09:00. */
 export function kstStamp(date: string, minutes: number, withSeconds = false): string {
@@ -40,11 +56,15 @@ export function kstStamp(date: string, minutes: number, withSeconds = false): st
   return `${date}T${hh}:${mm}${ss}+09:00`;
 }
 
-/** A snapshot `date`: omitted → null (latest); else a finished KST day no earlier than `earliest`. */
+/**
+ * A snapshot `date`: omitted → null (latest); else a finished day (the region's clock) no
+ * earlier than `earliest`. Yesterday's appears at the region's publish minute (02:00 local).
+ */
 export function snapshotDate(raw: string | null, earliest: string, clock: Clock): string | null {
   if (raw === null) return null;
   if (!isIsoDate(raw) || raw < earliest || raw >= clock.today) fail("OPENAPI00004");
-  if (clock.publishDelays && raw === addDays(clock.today, -1) && clock.minutesOfDay < SNAPSHOT_READY_MINUTES) fail("OPENAPI00009");
+  const ready = REGIONS[clock.region].snapshotPublishMinutes;
+  if (clock.publishDelays && raw === addDays(clock.today, -1) && clock.minutesOfDay < ready) fail("OPENAPI00009");
   return raw;
 }
 

@@ -1,14 +1,19 @@
 import { describeError, log } from "../../src/lib/logging";
+import { REGIONS, type RegionId } from "../../src/upstream/regions";
 import { clockAt } from "./dates";
 import { SampleUpstreamError, errorResponse, fail, jsonResponse } from "./errors";
+import { staticResponse } from "./images";
 import { isSampleKeyValid } from "./private";
 import { ROUTES } from "./routes";
 
 /**
  * The sample upstream, a development tool (never in the production bundle): answers
- * `GET …/maplestory/v1/<path>?<query>` exactly as the NEXON Open API would (status
- * codes, body shapes, error bodies), from generated data, with no network. One route
- * per row of the endpoint table (src/upstream/endpoints.ts). With
+ * `GET …/<service>/v1/<path>?<query>` exactly as the NEXON Open API would (status
+ * codes, body shapes, error bodies), from generated data, with no network, for each
+ * region (`maplestory` KMS, `maplestorysea` MSEA, `maplestorytw` TMS: its own
+ * characters, guilds, worlds, clock and language), and the character looks under
+ * `/static/<service>/character/look/` (images.ts). One route per row of the endpoint
+ * table (src/upstream/endpoints.ts) and region serving it. With
  * NEXON_API_BASE_URL=sample the Worker reaches it through the `SAMPLE_UPSTREAM`
  * service binding (worker.ts, `npm run dev`); tests use it as a realistic fake.
  * Runs in workerd and in Node.
@@ -21,32 +26,47 @@ import { ROUTES } from "./routes";
  *   endpoint is 00003; a day older than the two years kept is an empty page;
  *   `date_create` is `YYYY-MM-DDTHH:mm:ss+09:00`;
  * - ring-exchange without a ring (or without data): only `date` (+ `character_class`);
- * - non-GET methods and paths outside /maplestory/v1/ are 00006; the key is checked first.
+ * - non-GET methods and paths outside /<service>/v1/ are 00006, as is a path of a row
+ *   the region lacks (e.g. rankings under maplestorysea); the key is checked first;
+ * - MSEA/TMS: yesterday's snapshots from 02:00 in their own clock (UTC+8), as in KMS;
+ * - static files need no key; an unknown look (or any other static path) is 404 with
+ *   an empty body; every known look is the same small PNG.
  */
 export interface SampleUpstreamOptions {
   /** Clock in epoch ms (default Date.now): fixes "today" for deterministic tests. */
   now?: () => number;
   /**
-   * Emulate publish delays: yesterday's snapshots before 02:00 KST and today's
-   * rankings before 08:30 KST answer 00009. Off by default so the sample (and tests
-   * using it) behave the same at any hour.
+   * Emulate publish delays: yesterday's snapshots before 02:00 in the region's clock
+   * and today's rankings before 08:30 KST answer 00009. Off by default so the sample
+   * (and tests using it) behave the same at any hour.
    */
   publishDelays?: boolean;
 }
 
-const PREFIX = "/maplestory/v1/";
+/** The region and the path under its `/<service>/v1/` prefix, if the pathname has one. */
+function apiPath(pathname: string): { region: RegionId; path: string } | null {
+  for (const region of Object.values(REGIONS)) {
+    const prefix = `/${region.service}/v1/`;
+    const at = pathname.indexOf(prefix);
+    if (at >= 0) return { region: region.id, path: pathname.slice(at + prefix.length) };
+  }
+  return null;
+}
 
 export function createSampleUpstream(options: SampleUpstreamOptions = {}): (request: Request) => Promise<Response> {
   const now = options.now ?? Date.now;
   return async (request) => {
     try {
+      const { pathname, searchParams } = new URL(request.url);
+      // Static files are public: no key.
+      const file = staticResponse(pathname, request.method);
+      if (file) return file;
       const key = request.headers.get("x-nxopen-api-key");
       if (!isSampleKeyValid(key)) fail("OPENAPI00005");
-      const { pathname, searchParams } = new URL(request.url);
-      const at = pathname.indexOf(PREFIX);
-      const handler = request.method === "GET" && at >= 0 ? ROUTES.get(pathname.slice(at + PREFIX.length)) : undefined;
-      if (!handler) fail("OPENAPI00006");
-      return jsonResponse(handler({ q: searchParams, key, clock: clockAt(now(), options.publishDelays === true) }));
+      const api = request.method === "GET" ? apiPath(pathname) : null;
+      const handler = api ? ROUTES.get(api.path)?.get(api.region) : undefined;
+      if (!api || !handler) fail("OPENAPI00006");
+      return jsonResponse(handler({ q: searchParams, key, clock: clockAt(now(), options.publishDelays === true, api.region) }));
     } catch (err) {
       if (err instanceof SampleUpstreamError) return errorResponse(err.errorName);
       log("error", "sample_upstream_failed", describeError(err));
@@ -60,6 +80,6 @@ export const sampleUpstreamFetch: (request: Request) => Promise<Response> = crea
 
 export { isSampleKeyValid } from "./private";
 export { ROUTES, type EndpointPath } from "./routes";
-export { SAMPLE_CHARACTERS, type SampleCharacter } from "./characters";
-export { SAMPLE_GUILD } from "./guilds";
+export { SAMPLE_CHARACTERS, sampleCharactersIn, type SampleCharacter } from "./characters";
+export { SAMPLE_GUILD, sampleGuildIn, type SampleGuild } from "./guilds";
 export { SAMPLE_NOTICE_IDS, type NoticeKind } from "./notices";

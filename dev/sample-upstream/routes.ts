@@ -1,9 +1,9 @@
-import { isWorld } from "./catalog";
 import { characterByName, characterByOcid, existsOn, progressOn, type Character, type Progress } from "./characters";
 import { bodyDate, rankingDate, snapshotDate, type Clock } from "./dates";
 import { itemEquipmentBody } from "./equipment";
 import { fail } from "./errors";
 import { guildById, guildNamed } from "./guilds";
+import { localise } from "./locale";
 import { androidBody, beautyBody, cashItemBody, petBody } from "./looks";
 import { noticeDetail, noticeList, type NoticeKind } from "./notices";
 import { achievementBody, characterListBody, historyBody, type HistoryKind } from "./private";
@@ -23,8 +23,9 @@ import {
 } from "./sections";
 import { hexaMatrixBody, hexaStatBody, linkSkillBody, skillBody, vMatrixBody } from "./skills";
 import { guildBody, unionArtifactBody, unionBody, unionChampionBody, unionRaiderBody } from "./union";
-import { earliestIn, ENDPOINTS, type EndpointDef } from "../../src/upstream/endpoints";
+import { earliestIn, ENDPOINTS, regionsOf, type EndpointDef } from "../../src/upstream/endpoints";
 import { SKILL_GRADES } from "../../src/upstream/game-data";
+import { REGIONS, type RegionId } from "../../src/upstream/regions";
 
 export interface RequestContext {
   q: URLSearchParams;
@@ -36,13 +37,16 @@ type Section = (c: Character, day: string, p: Progress, q: URLSearchParams) => o
 
 /** An upstream path of the endpoint table (src/upstream/endpoints.ts). */
 export type EndpointPath = EndpointDef["path"];
-/** Makes the handler of one row of the endpoint table (its dates come from the row). */
-type Build = (def: EndpointDef) => Handler;
+/**
+ * Makes the handler of one row of the endpoint table in one region that serves it:
+ * its dates come from the row, its characters, guilds, worlds and clock from the region.
+ */
+type Build = (def: EndpointDef, region: RegionId) => Handler;
 
-/** The row's earliest `date` (snapshot and ranking rows always have one). */
-function earliestOf(def: EndpointDef): string {
-  const earliest = earliestIn(def, "kms");
-  if (!earliest) throw new Error(`sample upstream: ${def.path} has no earliest date`);
+/** The row's earliest `date` in the region (snapshot and ranking rows always have one). */
+function earliestOf(def: EndpointDef, region: RegionId): string {
+  const earliest = earliestIn(def, region);
+  if (!earliest) throw new Error(`sample upstream: ${def.path} has no earliest date in ${region}`);
   return earliest;
 }
 
@@ -56,17 +60,17 @@ interface SectionOptions {
   bare?: boolean;
 }
 
-const section = (build: Section, options: SectionOptions = {}): Build => (def) => {
-  const earliest = earliestOf(def);
+const section = (build: Section, options: SectionOptions = {}): Build => (def, region) => {
+  const earliest = earliestOf(def, region);
   return ({ q, clock }) => {
     const ocid = q.get("ocid") ?? fail("OPENAPI00004");
-    const c = characterByOcid(ocid);
+    const c = characterByOcid(ocid, region);
     if (!c || !existsOn(c, clock.today)) fail("OPENAPI00003");
     const date = snapshotDate(q.get("date"), earliest, clock);
     const day = date ?? clock.today;
     const body = build(c, day, progressOn(c, day), q);
     const noData = !existsOn(c, day) || options.emptyWhen?.(c) === true;
-    return { date: bodyDate(date), ...(noData ? (options.bare ? {} : emptied(body)) : body) };
+    return { date: bodyDate(date, region), ...(noData ? (options.bare ? {} : emptied(body)) : body) };
   };
 };
 
@@ -75,16 +79,16 @@ const skillGrade = (q: URLSearchParams): string => {
   return grade !== null && (SKILL_GRADES as readonly string[]).includes(grade) ? grade : fail("OPENAPI00004");
 };
 
-const ranking = (build: (q: URLSearchParams, date: string) => object): Build => (def) => {
-  const earliest = earliestOf(def);
+const ranking = (build: (q: URLSearchParams, date: string) => object): Build => (def, region) => {
+  const earliest = earliestOf(def, region);
   return ({ q, clock }) => build(q, rankingDate(q.get("date"), earliest, clock));
 };
 
 const notices = (kind: NoticeKind): Build => () => ({ clock }) => noticeList(kind, clock.today);
 const noticeDetails = (kind: NoticeKind): Build => () => ({ q, clock }) => noticeDetail(kind, q.get("notice_id"), clock.today);
 
-const history = (kind: HistoryKind): Build => (def) => {
-  const earliest = earliestIn(def, "kms");
+const history = (kind: HistoryKind): Build => (def, region) => {
+  const earliest = earliestIn(def, region);
   return ({ q, key, clock }) => historyBody(kind, earliest, q, key, clock);
 };
 
@@ -93,8 +97,8 @@ const history = (kind: HistoryKind): Build => (def) => {
  * test/node/sample-upstream.test.ts checks every row of ENDPOINTS is answered.
  */
 const BUILDERS: Record<EndpointPath, Build> = {
-  id: () => ({ q, clock }) => {
-    const c = characterByName(q.get("character_name") ?? fail("OPENAPI00004"));
+  id: (_def, region) => ({ q, clock }) => {
+    const c = characterByName(q.get("character_name") ?? fail("OPENAPI00004"), region);
     // An unknown name is 00004 on /id, not 00003 (nexon-upstream.md §2).
     if (!c || !existsOn(c, clock.today)) fail("OPENAPI00004");
     return { ocid: c.ocid };
@@ -124,21 +128,21 @@ const BUILDERS: Record<EndpointPath, Build> = {
   "user/union-raider": section((c, _d, p) => unionRaiderBody(c, p)),
   "user/union-artifact": section((c, day, p) => unionArtifactBody(c, day, p)),
   "user/union-champion": section((c, _d, p) => unionChampionBody(c, p)),
-  "guild/id": () => ({ q }) => {
+  "guild/id": (_def, region) => ({ q }) => {
     const name = q.get("guild_name");
     const world = q.get("world_name");
-    if (!name || world === null || !isWorld(world)) fail("OPENAPI00004");
+    if (!name || world === null || !REGIONS[region].worlds.includes(world)) fail("OPENAPI00004");
     // Unknown guild in a real world: 200 without an id (shape unverified upstream; we send {}).
-    const guild = guildNamed(world, name);
+    const guild = guildNamed(world, name, region);
     return guild ? { oguild_id: guild.oguild_id } : {};
   },
-  "guild/basic": (def) => {
-    const earliest = earliestOf(def);
+  "guild/basic": (def, region) => {
+    const earliest = earliestOf(def, region);
     return ({ q, clock }) => {
-      const guild = guildById(q.get("oguild_id") ?? fail("OPENAPI00004")) ?? fail("OPENAPI00003");
+      const guild = guildById(q.get("oguild_id") ?? fail("OPENAPI00004"), region) ?? fail("OPENAPI00003");
       const date = snapshotDate(q.get("date"), earliest, clock);
       const body = guildBody(guild, date ?? clock.today);
-      return { date: bodyDate(date), ...(body.guild_member_count > 0 ? body : emptied(body)) };
+      return { date: bodyDate(date, region), ...(body.guild_member_count > 0 ? body : emptied(body)) };
     };
   },
   "ranking/overall": ranking(overallRanking),
@@ -163,13 +167,20 @@ const BUILDERS: Record<EndpointPath, Build> = {
 };
 
 /**
- * Path (under /maplestory/v1/) → handler returning the body or throwing an upstream
- * error: one per row of ENDPOINTS. A row without a builder (only possible past the
- * compiler, e.g. a cast path) is not served, and the test names it.
+ * Path (under /<service>/v1/) → region → handler returning the body (as the region
+ * writes it, locale.ts) or throwing an upstream error: one entry per row of ENDPOINTS,
+ * one handler per region in the row's `regions`. A path under a region the row lacks
+ * is unknown there (00006). A row without a builder (only possible past the compiler,
+ * e.g. a cast path) is not served, and the test names it.
  */
-export const ROUTES: ReadonlyMap<string, Handler> = new Map(
+export const ROUTES: ReadonlyMap<string, ReadonlyMap<RegionId, Handler>> = new Map(
   ENDPOINTS.flatMap((def) => {
     const build = (BUILDERS as Partial<Record<string, Build>>)[def.path];
-    return build ? [[def.path, build(def)] as const] : [];
+    if (!build) return [];
+    const handlers = regionsOf(def).map((region): [RegionId, Handler] => {
+      const handler = build(def, region);
+      return [region, (ctx) => localise(handler(ctx), region)];
+    });
+    return [[def.path, new Map(handlers)] as const];
   }),
 );

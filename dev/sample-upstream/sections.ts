@@ -1,8 +1,8 @@
 import { addDays } from "../../src/lib/calendar";
 import { ICON_BASE, STAT_KO, gearStats } from "./catalog";
-import { characterImage, type Character, type Progress } from "./characters";
+import { characterGuild, characterImage, type Character, type Progress } from "./characters";
+import { midnightIn } from "./dates";
 import { equippedNames } from "./equipment";
-import { guildAt } from "./guilds";
 import { hash32, int, lettersOf, pick, pickSome, rng } from "./random";
 
 /** Character sections about stats and progression (bodies without `date`). */
@@ -20,9 +20,9 @@ export function basicBody(c: Character, day: string, p: Progress) {
     character_level: p.level,
     character_exp: p.exp,
     character_exp_rate: p.expRate,
-    character_guild_name: c.guild === null ? null : guildAt(c.guild).name,
+    character_guild_name: characterGuild(c)?.name ?? null,
     character_image: characterImage(c),
-    character_date_create: `${c.created}T00:00+09:00`,
+    character_date_create: midnightIn(c.created, c.region),
     access_flag: hash32(`access:${c.seed}:${day}`) % 5 === 0 ? "false" : "true",
     liberation_quest_clear: c.liberation,
   };
@@ -296,7 +296,7 @@ export function dojangBody(c: Character, day: string, p: Progress) {
     character_class: c.cls.name,
     world_name: c.world,
     dojang_best_floor: floor,
-    date_dojang_record: floor ? `${recordDay < c.created ? c.created : recordDay}T00:00+09:00` : null,
+    date_dojang_record: floor ? midnightIn(recordDay < c.created ? c.created : recordDay, c.region) : null,
     dojang_best_time: floor ? 300 + (hash32(`dojang-time:${c.seed}`) % 600) : 0,
   };
 }

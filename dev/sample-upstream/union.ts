@@ -1,5 +1,6 @@
 import { ICON_BASE, STAT_KO, gearStats } from "./catalog";
 import {
+  companionsOf,
   existsOn,
   guildMemberIndexes,
   populationCharacter,
@@ -9,7 +10,7 @@ import {
   type Progress,
 } from "./characters";
 import { addDays } from "../../src/lib/calendar";
-import { dayIndex } from "./dates";
+import { dayIndex, zoneOf } from "./dates";
 import type { Guild } from "./guilds";
 import { hash32, int, lettersOf, pickSome, rng } from "./random";
 
@@ -95,7 +96,7 @@ export function unionArtifactBody(c: Character, day: string, p: Progress) {
     union_artifact_crystal: CRYSTALS.slice(0, crystals).map((monster, i) => ({
       name: `크리스탈 : ${monster}`,
       validity_flag: "0",
-      date_expire: `${addDays(day, 20 + i)}T${String(int(r, 0, 23)).padStart(2, "0")}:00+09:00`,
+      date_expire: `${addDays(day, 20 + i)}T${String(int(r, 0, 23)).padStart(2, "0")}:00${zoneOf(c.region)}`,
       level: Math.min(5, 1 + Math.floor(p.days / 90) + (i % 2)),
       crystal_option_name_1: effectText(effects[i % effects.length]!, 1).replace(/ [\d.]+%? ?/, " "),
       crystal_option_name_2: effectText(effects[(i + 1) % effects.length]!, 1).replace(/ [\d.]+%? ?/, " "),
@@ -111,7 +112,7 @@ const BADGES = ["올스탯 20 증가", "공격력 10 증가", "마력 10 증가"
 export function unionChampionBody(c: Character, p: Progress) {
   const r = rng(`champion:${c.seed}`);
   const count = Math.min(6, 1 + Math.floor(unionLevelOn(c, p) / 1800));
-  const champions = [c, ...Array.from({ length: count - 1 }, (_, i) => populationCharacter(hash32(`${c.seed}:champion:${i}`) % POPULATION))];
+  const champions = [c, ...companionsOf(c, count - 1)];
   const union_champion = champions.map((m, i) => {
     const grade = Math.min(5, int(r, 1, 3) + Math.floor(p.days / 200));
     return {
@@ -130,9 +131,10 @@ export function unionChampionBody(c: Character, p: Progress) {
   };
 }
 
-/** Guild members on a day: the sample members first (the first is the master). */
+/** Guild members on a day: the sample members first (the first is the master); only KMS has generated members. */
 export function guildMembersOn(g: Guild, day: string): Character[] {
-  return [...samplesInGuild(g.index), ...guildMemberIndexes(g.index).map(populationCharacter)].filter((m) => existsOn(m, day));
+  const generated = g.region === "kms" ? guildMemberIndexes(g.index).map(populationCharacter) : [];
+  return [...samplesInGuild(g), ...generated].filter((m) => existsOn(m, day));
 }
 
 const GUILD_SKILLS = ["길드의 이름으로", "단결력", "잔재주", "장사 기술", "위기 극복", "보스 사냥꾼", "찬스 획득", "방어 태세"];
@@ -149,8 +151,8 @@ const guildSkill = (name: string, level: number) => ({
 /** guild/basic on a day; a guild none of whose members existed yet has no data. */
 export function guildBody(g: Guild, day: string) {
   const members = guildMembersOn(g, day);
-  const r = rng(`guild:${g.index}`);
-  const days = Math.max(0, dayIndex(day));
+  const r = rng(`guild:${g.key}`);
+  const days = Math.max(0, dayIndex(day, g.region));
   return {
     world_name: g.world,
     guild_name: g.name,
