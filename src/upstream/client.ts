@@ -175,7 +175,8 @@ export class NexonClient {
     const signal = AbortSignal.timeout(this.timeoutMs);
     try {
       const run = async () => {
-        const res = await this.options.fetcher(new Request(url, { signal }));
+        // Never followed: a redirect could lead anywhere, and the caller checked where this goes.
+        const res = await this.options.fetcher(new Request(url, { signal, redirect: "manual" }));
         return new Response(await res.arrayBuffer(), res);
       };
       return await (this.options.gate ? this.options.gate(run) : run());
