@@ -6,10 +6,12 @@ import { metaRoutes } from "./features/meta/meta.index";
 import { authRoutes } from "./features/auth/auth.index";
 import { meRoutes } from "./features/me/me.index";
 import { characterRoutes } from "./features/characters/characters.index";
+import { imageRoutes } from "./features/images/images.index";
 import { guildRoutes } from "./features/guilds/guilds.index";
 import { noticeRoutes } from "./features/notices/notices.index";
 import { rankingRoutes } from "./features/rankings/rankings.index";
 import { trackingRoutes } from "./features/tracking/tracking.index";
+import { GATEWAY_TAG, gatewayRoutes } from "./features/gateway/gateway.index";
 import { markSampleData } from "./middleware/sample";
 import { preferredLanguage } from "./lib/i18n";
 import { BEARER_AUTH, createRouter } from "./lib/openapi";
@@ -65,10 +67,12 @@ export function createApp() {
   app.route("/", authRoutes);
   app.route("/", meRoutes);
   app.route("/", characterRoutes);
+  app.route("/", imageRoutes);
   app.route("/", guildRoutes);
   app.route("/", rankingRoutes);
   app.route("/", noticeRoutes);
   app.route("/", trackingRoutes);
+  app.route("/", gatewayRoutes);
 
   app.openAPIRegistry.registerComponent("securitySchemes", BEARER_AUTH, {
     type: "http",
@@ -91,6 +95,7 @@ export function createApp() {
       { name: "Rankings", description: "Public rankings" },
       { name: "Notices", description: "Official notices" },
       { name: "Tracking", description: "Tracked characters and progress" },
+      GATEWAY_TAG,
     ],
   }));
 

@@ -37,7 +37,8 @@ export const securityHeaders: MiddlewareHandler<AppEnv> = (c, next) =>
   c.req.path === "/docs" || c.req.path.startsWith("/docs/") ? docsHeaders(c, next) : apiHeaders(c, next);
 
 const CORS_HEADERS = {
-  allowHeaders: ["Authorization", "Content-Type", "If-None-Match", "X-Request-Id", "Accept-Language"],
+  // X-Nxopen-Api-Key: the NEXON SDKs send it to the gateway (/nexon/).
+  allowHeaders: ["Authorization", "Content-Type", "If-None-Match", "X-Request-Id", "Accept-Language", "X-Nxopen-Api-Key"],
   exposeHeaders: ["X-Request-Id", "X-Cache", "ETag", "Age", "Retry-After", "Link", "Server-Timing", "X-Data-Source"],
   maxAge: 600,
 };

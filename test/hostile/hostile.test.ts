@@ -346,11 +346,19 @@ async function send(req: HostileRequest): Promise<Response> {
   return call(`${req.path}${req.query}`, { method: req.method, headers, body });
 }
 
+const isGateway = (path: string) => path.startsWith("/nexon/");
+
 async function expectSaneAnswer(req: HostileRequest, res: Response) {
   expect(res.status, "no input may cause a 5xx").toBeLessThan(500);
   const text = req.method === "HEAD" ? "" : await res.text();
   for (const secret of SECRETS) expect(text).not.toContain(secret);
   if (res.status < 400 || req.method === "HEAD") return;
+  if (isGateway(req.path) && !res.headers.get("content-type")?.startsWith("application/problem+json")) {
+    // The NEXON-compatible gateway answers in the upstream's error format (SPEC), some of it the upstream's own.
+    expect(JSON.parse(text)).toMatchObject({ error: { name: expect.stringMatching(/^OPENAPI\d{5}$/), message: expect.any(String) } });
+    expect(text).not.toMatch(INTERNALS);
+    return;
+  }
   expect(res.headers.get("content-type")).toMatch(/^application\/problem\+json/);
   const problem = JSON.parse(text) as Record<string, unknown>;
   expect(problem).toMatchObject({
@@ -383,7 +391,8 @@ describe("hostile input", () => {
           const before = calls.length;
           const res = await send(req);
           await expectSaneAnswer(req, res);
-          if (res.status === 400) expect(calls.slice(before), "a 400 must be decided before any upstream call").toEqual([]);
+          // A gateway 400 may be the upstream's own answer passed on (an unknown id or name); its own refusals are tested in features/gateway.
+          if (res.status === 400 && !isGateway(op.path)) expect(calls.slice(before), "a 400 must be decided before any upstream call").toEqual([]);
         }),
         { numRuns: RUNS_PER_OPERATION },
       );
