@@ -190,6 +190,9 @@ export async function startWorker(
     // The highest NEXON_RPS the config accepts: the budget must not be what is measured.
     NEXON_RPS: "500",
     MAPLESTORY_API_KEY: SERVICE_KEY,
+    // One key per region, as NEXON issues them (each has its own call budget).
+    MAPLESTORY_API_KEY_MSEA: `${SERVICE_KEY}-msea`,
+    MAPLESTORY_API_KEY_TMS: `${SERVICE_KEY}-tms`,
     JWT_SECRET: randomBytes(32).toString("hex"),
     ENCRYPTION_KEY: randomBytes(32).toString("base64"),
     ...options.vars,
