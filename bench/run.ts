@@ -19,7 +19,7 @@ import { gzipSync } from "node:zlib";
 import { root, runWrangler } from "../scripts/wrangler-cli.mjs";
 import { NexonClient } from "../src/upstream/client";
 import { SECTIONS, sectionsIn, type EndpointDef } from "../src/upstream/endpoints";
-import type { RegionId } from "../src/upstream/regions";
+import { REGIONS, type RegionId } from "../src/upstream/regions";
 import { addDays } from "../src/lib/calendar";
 import { SAMPLE_CHARACTERS, sampleCharactersIn } from "../dev/sample-upstream";
 import { populationCharacter } from "../dev/sample-upstream/characters";
@@ -294,8 +294,16 @@ async function measureRegionFanout(base: string, region: RegionId) {
   }
   const profileMs = median(profiles);
   const singleMs = median(singles);
+
+  // The NEXON-compatible gateway asks for data a profile above loaded through /v1: the same cache entry.
+  const before = fake.stats.calls;
+  const gateway = await get(base, `/nexon/${REGIONS[region].service}/v1/character/stat?ocid=${profiled.ocid}&date=${days.at(-1)}`);
+  expectOk(gateway, "gateway hit");
+  const gatewayHit = { upstream_calls: fake.stats.calls - before, x_cache: gateway.headers["x-cache"], ms: round(gateway.ms, 1) };
+
   return {
     region,
+    gateway_hit: gatewayHit,
     sections: sectionsAnswered,
     cold_profile_ms: round(profileMs, 1),
     cold_single_section_ms: round(singleMs, 1),
@@ -396,6 +404,12 @@ function table(r: Results) {
       `${r.msea.ratio_to_single_section} (${r.msea.cold_profile_ms} ms / ${r.msea.cold_single_section_ms} ms, ${r.msea.sections} sections)`,
       `≤ ${TARGETS.fanout}`,
       ok(r.msea.ratio_to_single_section <= TARGETS.fanout),
+    ],
+    [
+      "(same run) NEXON gateway request for data /v1 already cached (MSEA character/stat): upstream calls",
+      `${r.msea.gateway_hit.upstream_calls} (X-Cache: ${r.msea.gateway_hit.x_cache}, ${r.msea.gateway_hit.ms} ms)`,
+      "0",
+      ok(r.msea.gateway_hit.upstream_calls === 0),
     ],
     [
       "(same run) hand-made: the fan-out (child invocations). Cold profile with PROFILE_CHILD_INVOCATIONS=off ÷ on",

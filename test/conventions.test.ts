@@ -152,6 +152,12 @@ describe("headers on every response", () => {
     for (const metric of ["total", "cache", "upstream"]) expect(timing).toMatch(new RegExp(`(^|,\\s*)${metric};dur=`));
   });
 
+  it("lets other sites load public reads, but not the signed-in user's routes", async () => {
+    expect((await call("/health")).headers.get("cross-origin-resource-policy")).toBe("cross-origin");
+    expect((await call("/v1/me")).headers.get("cross-origin-resource-policy")).toBe("same-origin");
+    expect((await call("/v1/auth/register", { method: "POST" })).headers.get("cross-origin-resource-policy")).toBe("same-origin");
+  });
+
   it("keeps a sane caller request id and replaces an unsafe one", async () => {
     const kept = await call("/health", { headers: { "X-Request-Id": "abc-123_XYZ" } });
     expect(kept.headers.get("x-request-id")).toBe("abc-123_XYZ");

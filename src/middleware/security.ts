@@ -19,6 +19,16 @@ const apiHeaders = secureHeaders({
   contentSecurityPolicy: { defaultSrc: ["'none'"], frameAncestors: ["'none'"] },
 });
 
+/**
+ * Public reads are for any site (CORS `*`): a character image must load in
+ * another site's `<img>`, which `Cross-Origin-Resource-Policy: same-origin` blocks.
+ */
+const publicReadHeaders = secureHeaders({
+  ...common,
+  crossOriginResourcePolicy: "cross-origin",
+  contentSecurityPolicy: { defaultSrc: ["'none'"], frameAncestors: ["'none'"] },
+});
+
 /** The docs page runs our own bundled swagger-ui and calls only this origin. */
 const docsHeaders = secureHeaders({
   ...common,
@@ -33,8 +43,10 @@ const docsHeaders = secureHeaders({
   },
 });
 
-export const securityHeaders: MiddlewareHandler<AppEnv> = (c, next) =>
-  c.req.path === "/docs" || c.req.path.startsWith("/docs/") ? docsHeaders(c, next) : apiHeaders(c, next);
+export const securityHeaders: MiddlewareHandler<AppEnv> = (c, next) => {
+  if (c.req.path === "/docs" || c.req.path.startsWith("/docs/")) return docsHeaders(c, next);
+  return isPublicRead(c.req.method, c.req.path) ? publicReadHeaders(c, next) : apiHeaders(c, next);
+};
 
 const CORS_HEADERS = {
   // X-Nxopen-Api-Key: the NEXON SDKs send it to the gateway (/nexon/).

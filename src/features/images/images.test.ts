@@ -99,6 +99,8 @@ describe("GET /v1/characters/{ocid}/image", () => {
     expect(res.headers.get("age")).toBe("0");
     expect(res.headers.get("access-control-allow-origin")).toBe("*");
     expect(res.headers.get("x-content-type-options")).toBe("nosniff");
+    // Another site's <img> may show it.
+    expect(res.headers.get("cross-origin-resource-policy")).toBe("cross-origin");
     expect(res.headers.get("x-request-id")).toBeTruthy();
     // The look's path from basic, under the configured upstream, with our query only.
     const path = new URL(basic.character_image as string).pathname;
