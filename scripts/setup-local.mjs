@@ -3,13 +3,11 @@
 //    offline sample upstream, unless one exists (no secret is ever a default);
 // 2. applies pending D1 migrations to the local database.
 // `--migrations-only` skips step 1.
-import { spawnSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { existsSync, writeFileSync } from "node:fs";
-import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
+import { join } from "node:path";
+import { root, runWrangler } from "./wrangler-cli.mjs";
 
-const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const devVars = join(root, ".dev.vars");
 
 if (!process.argv.includes("--migrations-only")) {
@@ -32,12 +30,14 @@ if (!process.argv.includes("--migrations-only")) {
   }
 }
 
-// CI=true makes wrangler apply without an interactive confirmation prompt.
-const wrangler = join(root, "node_modules", ".bin", process.platform === "win32" ? "wrangler.cmd" : "wrangler");
-const result = spawnSync(wrangler, ["d1", "migrations", "apply", "DB", "--local"], {
-  cwd: root,
-  stdio: "inherit",
-  env: { ...process.env, CI: "true" },
-  shell: process.platform === "win32",
-});
-process.exit(result.status ?? 1);
+// CI=true makes wrangler apply without an interactive confirmation prompt. Its output
+// (a table redrawn per migration) is shown only when something went wrong; otherwise
+// one line says what was applied.
+const result = runWrangler(["d1", "migrations", "apply", "DB", "--local"], { capture: true, env: { CI: "true" } });
+if (result.status !== 0) {
+  process.stdout.write(result.stdout);
+  process.stderr.write(result.stderr);
+  process.exit(result.status);
+}
+const applied = [...new Set(result.stdout.match(/\d{4}_[\w-]+\.sql/g) ?? [])];
+console.log(applied.length > 0 ? `Local D1: applied ${applied.join(", ")}.` : "Local D1: migrations up to date.");

@@ -15,7 +15,7 @@ import { ROUTES } from "./routes";
  * `/static/<service>/character/look/` (images.ts). One route per row of the endpoint
  * table (src/upstream/endpoints.ts) and region serving it. With
  * NEXON_API_BASE_URL=sample the Worker reaches it through the `SAMPLE_UPSTREAM`
- * service binding (worker.ts, `npm run dev`); tests use it as a realistic fake.
+ * service binding (worker.mjs, `npm run dev`); tests use it as a realistic fake.
  * Runs in workerd and in Node.
  *
  * Where the real behaviour is unverified (nexon-upstream.md), the sample chooses:
