@@ -66,7 +66,9 @@ function fieldExpr(field) {
   else if (field.t === "array") expr = `z.array(${fieldExpr({ ...field.items, nullable: false })})`;
   else if (field.enum) expr = `z.enum(${JSON.stringify(field.enum)})`;
   else expr = { string: "z.string()", number: "z.number()", boolean: "z.boolean()" }[field.t] ?? "z.unknown()";
-  if (field.nullable) expr += ".nullable()";
+  // A named object is nullable through a union: `.nullable()` would carry its OpenAPI name
+  // along and make the shared component itself nullable wherever it is used.
+  if (field.nullable) expr = field.ref ? `z.union([${expr}, z.null()])` : `${expr}.nullable()`;
   if (field.optional) expr += ".optional()";
   return expr;
 }

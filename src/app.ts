@@ -30,6 +30,9 @@ export const OPENAPI_INFO = {
     "MapleStory data from the NEXON Open API, cached at the edge: whole character profiles in one call, " +
     "user accounts with JWT sessions, a user's own NEXON accounts and history, and progress tracking. " +
     "Errors are RFC 9457 problem details (application/problem+json) with a stable `code`.",
+  contact: { name: "MapleStorage", url: "https://maplestorage.dev" },
+  // The service's code is not published; what a client may do with the data is NEXON's to say.
+  license: { name: "Data from the NEXON Open API, under its terms", url: "https://openapi.nexon.com" },
 };
 
 /** Builds the whole API: cross-cutting middleware once, then every feature's routes. */

@@ -1,4 +1,5 @@
 import type { Context } from "hono";
+import { AGE, CACHE_CONTROL, ETAG, IF_NONE_MATCH, X_CACHE, type XCacheValue } from "../lib/response-headers";
 import { etagOf } from "./entry";
 import type { CacheFacts } from "./public-cache";
 
@@ -26,12 +27,25 @@ export function cacheControl(facts: CacheFacts): string {
   return directives.join(", ");
 }
 
-/** Cache-Control, Age and X-Cache for a cacheable answer. */
+/**
+ * Cache-Control, Age and X-Cache for a cacheable answer: what the document
+ * promises on every 2xx and 304 of a `cacheable` route (src/lib/openapi.ts).
+ */
 export function setCacheHeaders(c: Context, facts: CacheFacts): void {
   c.var.stats.cacheStatus = facts.cache;
-  c.header("X-Cache", facts.cache);
-  c.header("Age", String(facts.ageSeconds));
-  c.header("Cache-Control", cacheControl(facts));
+  // `satisfies`: a cache status the document's X-Cache values do not list fails to compile.
+  c.header(X_CACHE.name, facts.cache satisfies XCacheValue);
+  c.header(AGE.name, String(facts.ageSeconds));
+  c.header(CACHE_CONTROL.name, cacheControl(facts));
+}
+
+/**
+ * Sets the answer's ETag and tells whether the request's If-None-Match names
+ * it, i.e. whether to answer 304 without a body (the headers already set stay).
+ */
+export function setEtagAndCheck(c: Context, etag: string): boolean {
+  c.header(ETAG.name, etag);
+  return etagMatches(c.req.header(IF_NONE_MATCH.name), etag);
 }
 
 /** RFC 9110 If-None-Match: weak comparison over a list, or `*`. */
@@ -50,9 +64,6 @@ export async function respondLoaded(c: Context, loaded: Sendable, body?: unknown
   const payload = body === undefined ? loaded.payload : JSON.stringify(body);
   const etag = await (body === undefined ? loaded.etag : etagOf(payload));
   setCacheHeaders(c, loaded);
-  if (etag) {
-    c.header("ETag", etag);
-    if (etagMatches(c.req.header("if-none-match"), etag)) return c.body(null, 304);
-  }
+  if (etag && setEtagAndCheck(c, etag)) return c.body(null, 304);
   return c.body(payload, 200, { "Content-Type": "application/json" });
 }

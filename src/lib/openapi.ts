@@ -2,6 +2,22 @@ import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
 import type { Hook, RouteConfig } from "@hono/zod-openapi";
 import type { AppEnv } from "../env";
 import { PROBLEM_CODES, ProblemError, type FieldError, type ProblemCode } from "./problem";
+import {
+  AGE,
+  CACHE_CONTROL,
+  documentHeaders,
+  ETAG,
+  HEADER_COMPONENTS,
+  IF_NONE_MATCH_COMPONENT,
+  IF_NONE_MATCH_PARAMETER,
+  REQUEST_ID,
+  RETRY_AFTER,
+  RETRY_AFTER_STATUSES,
+  SERVER_TIMING,
+  X_CACHE,
+  type DocumentedHeader,
+  type Ref,
+} from "./response-headers";
 
 export const ProblemSchema = z
   .object({
@@ -38,14 +54,23 @@ const STATUS_DESCRIPTIONS: Record<number, string> = {
  * returned, so `content` is optional here: handlers then type-check whether they answer
  * with `c.json` or with a plain Response (e.g. cached bytes from respondLoaded).
  */
-type ProblemResponseConfig = { description: string; content?: { "application/problem+json": { schema: typeof ProblemSchema } } };
+type ProblemResponseConfig = {
+  description: string;
+  headers?: Record<string, DocumentedHeader | Ref>;
+  content?: { "application/problem+json": { schema: typeof ProblemSchema } };
+};
 
-/** OpenAPI `responses` entries for the problem+json errors a route can answer. */
+/**
+ * OpenAPI `responses` entries for the problem+json errors a route can answer,
+ * with the headers problemResponse (src/middleware/errors.ts) always sends:
+ * Cache-Control, and Retry-After on a 429 or 503.
+ */
 export function problemResponses<const S extends number>(...statuses: S[]): Record<S, ProblemResponseConfig> {
   const entries = statuses.map((status) => [
     status,
     {
       description: STATUS_DESCRIPTIONS[status] ?? "Error",
+      headers: documentHeaders(RETRY_AFTER_STATUSES.has(status) ? [CACHE_CONTROL, RETRY_AFTER] : [CACHE_CONTROL]),
       content: { "application/problem+json": { schema: ProblemSchema } },
     },
   ]);
@@ -74,9 +99,33 @@ const validationHook: Hook<unknown, AppEnv, string, unknown> = (result) => {
   }
 };
 
-/** A router whose request validation failures become 400 VALIDATION_FAILED problems. */
+/** Headers the app's middleware puts on every answer, whatever its status (src/app.ts: request id, timing). */
+const EVERY_ANSWER = [REQUEST_ID, SERVER_TIMING];
+
+/** What setCacheHeaders (src/cache/respond.ts) puts on a cacheable answer, a 304 included. */
+const CACHE_FACTS = [X_CACHE, AGE, CACHE_CONTROL];
+
+/** The 304 of a cacheable route: no body, the same validator and cache facts as the 200 it stands for. */
+const NOT_MODIFIED = {
+  description: "Not Modified: the copy named in If-None-Match is current; no body.",
+  headers: documentHeaders([...EVERY_ANSWER, ETAG, ...CACHE_FACTS]),
+};
+const NOT_MODIFIED_COMPONENT = "NotModified";
+const NOT_MODIFIED_REF = { $ref: `#/components/responses/${NOT_MODIFIED_COMPONENT}` };
+const IF_NONE_MATCH_REF = { $ref: `#/components/parameters/${IF_NONE_MATCH_COMPONENT}` };
+
+/**
+ * A router whose request validation failures become 400 VALIDATION_FAILED
+ * problems, and whose document has the components defineRoute's routes refer
+ * to (the app merges every router's components into one document).
+ */
 export function createRouter() {
-  return new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
+  const router = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
+  const registry = router.openAPIRegistry;
+  for (const [name, header] of Object.entries(HEADER_COMPONENTS)) registry.registerComponent("headers", name, header);
+  registry.registerComponent("parameters", IF_NONE_MATCH_COMPONENT, IF_NONE_MATCH_PARAMETER);
+  registry.registerComponent("responses", NOT_MODIFIED_COMPONENT, NOT_MODIFIED);
+  return router;
 }
 
 export type AppRouter = ReturnType<typeof createRouter>;
@@ -92,11 +141,57 @@ export function defaultOperationId(method: string, path: string): string {
   return method.toLowerCase() + words.map((w) => w[0]!.toUpperCase() + w.slice(1)).join("");
 }
 
+/** A route as defineRoute takes it: createRoute's config, plus whether it answers conditional requests. */
+export type RouteDefinition = Omit<RouteConfig, "path"> & {
+  path: string;
+  /**
+   * true: the handler answers through the cache's conditional send (respondLoaded,
+   * or setCacheHeaders + setEtagAndCheck): X-Cache, Age, Cache-Control and, when
+   * shareable, an ETag on its 2xx, and a 304 without a body when If-None-Match
+   * names the current ETag. Documented as such; test/openapi-headers.test.ts
+   * holds every route so marked to it.
+   */
+  cacheable?: boolean;
+};
+
+/** defineRoute's result: the route without its `cacheable` flag, with its 304 when it has one. */
+type DefinedRoute<R extends RouteDefinition> = Omit<R, "cacheable" | "responses"> & {
+  responses: R["cacheable"] extends true ? R["responses"] & { 304: typeof NOT_MODIFIED_REF } : R["responses"];
+};
+
+/** A response with `headers` added; the route's own declarations win (they are the more specific). */
+function withHeaders(response: RouteConfig["responses"][string], added: Record<string, DocumentedHeader | Ref>): RouteConfig["responses"][string] {
+  if ("$ref" in response) return response;
+  if (response.headers instanceof z.ZodType) throw new Error("defineRoute: declare response headers as an OpenAPI headers map, not a zod object");
+  return { ...response, headers: { ...added, ...response.headers } };
+}
+
 /**
- * createRoute that always names the operation: client generators name their
- * functions after the operationId, and linters require one. An explicit
- * operationId wins; otherwise it is defaultOperationId(method, path).
+ * createRoute that always names the operation and documents the headers every
+ * answer carries. An explicit operationId wins; otherwise it is
+ * defaultOperationId(method, path) (client generators name their functions
+ * after it, and linters require one). Every response gets X-Request-Id and
+ * Server-Timing; with `cacheable: true` its 2xx also get the cache headers,
+ * the operation takes an If-None-Match header and answers 304 (NOT_MODIFIED).
  */
-export function defineRoute<P extends string, R extends Omit<RouteConfig, "path"> & { path: P }>(config: R) {
-  return createRoute({ ...config, operationId: config.operationId ?? defaultOperationId(config.method, config.path) });
+export function defineRoute<P extends string, R extends RouteDefinition & { path: P }>(config: R) {
+  const { cacheable = false, ...route } = config;
+  const responses: RouteConfig["responses"] = {};
+  for (const [status, response] of Object.entries(route.responses)) {
+    const cached = cacheable && status.startsWith("2");
+    responses[status] = withHeaders(
+      response,
+      cached ? documentHeaders([...EVERY_ANSWER, ...CACHE_FACTS], [ETAG]) : documentHeaders(EVERY_ANSWER),
+    );
+  }
+  if (cacheable) responses[304] = NOT_MODIFIED_REF;
+  const parameters = cacheable ? [...(route.parameters ?? []), IF_NONE_MATCH_REF] : route.parameters;
+  const defined = {
+    ...route,
+    ...(parameters ? { parameters } : {}),
+    responses,
+    operationId: route.operationId ?? defaultOperationId(route.method, route.path),
+  };
+  // The runtime object is exactly DefinedRoute<R>: the flag dropped, the responses only added to.
+  return createRoute(defined as unknown as DefinedRoute<R> & { path: P });
 }

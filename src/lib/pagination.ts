@@ -1,6 +1,7 @@
 import { z } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import { wholeNumberParam } from "./number-param";
+import { documentHeaders, LINK } from "./response-headers";
 
 /**
  * Page-numbered lists of our own data (SPEC: Conventions → Pagination):
@@ -80,7 +81,7 @@ export function pageLinks(requestUrl: string, page: Page<unknown>): string | und
 export function respondPage<T>(c: Context, request: PageRequest, items: T[], total: number): Page<T> {
   const page = pageBody(request, items, total);
   const link = pageLinks(c.req.url, page);
-  if (link) c.header("Link", link);
+  if (link) c.header(LINK.name, link);
   return page;
 }
 
@@ -97,10 +98,5 @@ export function pageSchema<T extends z.ZodType>(item: T, name: string) {
     .openapi(name, { description: "One page; the Link header (RFC 8288) points to the next, prev, first and last pages." });
 }
 
-/** OpenAPI description of the Link header, for a route's 200 response. */
-export const LINK_HEADER = {
-  Link: {
-    description: 'RFC 8288 links to other pages: rel="next", "prev", "first", "last" (absent on an empty list).',
-    schema: { type: "string" as const },
-  },
-};
+/** The Link header as a route's 200 response documents it (`headers: LINK_HEADER`): sent unless the list is empty. */
+export const LINK_HEADER = documentHeaders([], [LINK]);

@@ -4,6 +4,7 @@ import { tryDecodeURIComponent } from "hono/utils/url";
 import type { AppEnv } from "../env";
 import { describeError, log } from "../lib/logging";
 import { ProblemError, problemBody, type ProblemCode } from "../lib/problem";
+import { CACHE_CONTROL, DEFAULT_RETRY_AFTER_SECONDS, hasHeader, RETRY_AFTER, RETRY_AFTER_STATUSES, retryAfter } from "../lib/response-headers";
 import { noSuchSection } from "../upstream/errors";
 import { DEFAULT_REGION, REGION_IDS } from "../upstream/regions";
 
@@ -36,12 +37,20 @@ export function toProblem(err: unknown, c: Context<AppEnv>): ProblemError {
   return new ProblemError("INTERNAL");
 }
 
+/**
+ * The problem+json answer of `err`, with what problemResponses (src/lib/openapi.ts)
+ * documents on it: `Cache-Control: no-store`, and on a 429 or 503 a Retry-After,
+ * the thrower's or else DEFAULT_RETRY_AFTER_SECONDS (a client must never be left
+ * to guess when to retry).
+ */
 export function problemResponse(c: Context<AppEnv>, err: ProblemError): Response {
   const body = problemBody(err, c.get("language") ?? "en", c.get("requestId") ?? "");
+  const mustSayWhen = RETRY_AFTER_STATUSES.has(err.status) && !hasHeader(err.headers, RETRY_AFTER);
   return c.body(JSON.stringify(body), err.status as 400, {
+    ...(mustSayWhen ? retryAfter(DEFAULT_RETRY_AFTER_SECONDS) : {}),
     ...err.headers,
     "Content-Type": "application/problem+json; charset=utf-8",
-    "Cache-Control": "no-store",
+    [CACHE_CONTROL.name]: "no-store",
   });
 }
 

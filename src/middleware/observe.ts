@@ -3,6 +3,7 @@ import { routePath } from "hono/route";
 import { setMetric } from "hono/timing";
 import type { AppEnv } from "../env";
 import { log } from "../lib/logging";
+import { SERVER_TIMING_METRICS } from "../lib/response-headers";
 
 /**
  * Per request: writes the Server-Timing metrics from the stats the cache and
@@ -16,8 +17,9 @@ export const observe: MiddlewareHandler<AppEnv> = async (c, next) => {
   try {
     await next();
   } finally {
-    setMetric(c, "cache", stats.cacheMs);
-    setMetric(c, "upstream", stats.upstreamMs);
+    // Named where the document describes them (SERVER_TIMING); Hono's timing middleware adds `total`.
+    setMetric(c, SERVER_TIMING_METRICS.cache.name, stats.cacheMs);
+    setMetric(c, SERVER_TIMING_METRICS.upstream.name, stats.upstreamMs);
     const matched = routePath(c); // after next(): the handler that answered
     const route = matched && matched !== "*" && matched !== "/*" ? matched : "(unmatched)";
     const status = c.res.status;

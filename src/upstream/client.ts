@@ -68,6 +68,11 @@ export async function keyFingerprint(key: string): Promise<string> {
 /** The JSON type a top-level field of this schema must have, when the schema says (nullable/optional unwrapped). */
 function jsonKindOf(schema: z.ZodType): string | undefined {
   if (schema instanceof z.ZodNullable || schema instanceof z.ZodOptional) return jsonKindOf(schema.unwrap() as z.ZodType);
+  // `z.union([X, z.null()])`: how the generated schemas make a named object nullable.
+  if (schema instanceof z.ZodUnion) {
+    const kinds = new Set((schema.options as z.ZodType[]).filter((o) => !(o instanceof z.ZodNull)).map(jsonKindOf));
+    return kinds.size === 1 ? [...kinds][0] : undefined;
+  }
   if (schema instanceof z.ZodString || schema instanceof z.ZodEnum) return "string";
   if (schema instanceof z.ZodNumber) return "number";
   if (schema instanceof z.ZodBoolean) return "boolean";

@@ -1,6 +1,9 @@
 import { z } from "@hono/zod-openapi";
 import { defineRoute, OPTIONAL_BEARER, problemResponses, ProblemSchema, PUBLIC_DATA_ERRORS } from "../../lib/openapi";
 import { bodySchemaFor, earliestIn, regionsOf, SECTIONS, type EndpointDef } from "../../upstream/endpoints";
+import { EXAMPLE_DATE, EXAMPLE_SECTIONS, EXAMPLES } from "../../upstream/examples";
+import { UPSTREAM_EXAMPLES } from "../../upstream/examples.generated";
+import { SKILL_GRADES } from "../../upstream/game-data";
 import { characterNameParam, dateParam, ocidParam, refreshParam, regionParam, skillGradeParam } from "../../upstream/params";
 import { REGIONS, type RegionId } from "../../upstream/regions";
 
@@ -12,7 +15,11 @@ export const lookupRoute = defineRoute({
   tags: ["Characters"],
   security: OPTIONAL_BEARER,
   operationId: "lookupCharacter",
+  cacheable: true,
   summary: "Find a character's ocid by name",
+  description:
+    "The ocid the other character routes take, for a name in the region (which letters a name may use depends on the region). " +
+    "An unknown name is 404 CHARACTER_NOT_FOUND.",
   request: { query: z.object({ name: characterNameParam, region: regionParam, refresh: refreshParam }) },
   responses: {
     200: {
@@ -20,6 +27,7 @@ export const lookupRoute = defineRoute({
       content: {
         "application/json": {
           schema: z.object({ ocid: z.string(), character_name: z.string() }).openapi("CharacterLookup"),
+          example: { ocid: EXAMPLES.kms.ocid, character_name: EXAMPLES.kms.character_name },
         },
       },
     },
@@ -47,6 +55,7 @@ export function sectionRoute(def: EndpointDef) {
     tags: ["Characters"],
     security: OPTIONAL_BEARER,
     operationId: `getCharacter${pascal(def.name)}`,
+    cacheable: true,
     summary: `Character section: ${def.name}`,
     description:
       `The upstream \`${def.path}\` body, unchanged. ` +
@@ -57,7 +66,10 @@ export function sectionRoute(def: EndpointDef) {
       query: isSkill ? sectionQuery : sectionQuery.omit({ grade: true }),
     },
     responses: {
-      200: { description: `The ${def.name} section`, content: { "application/json": { schema: bodySchemaFor(def) } } },
+      200: {
+        description: `The ${def.name} section`,
+        content: { "application/json": { schema: bodySchemaFor(def), example: UPSTREAM_EXAMPLES[def.path]?.kms } },
+      },
       ...problemResponses(...PUBLIC_DATA_ERRORS),
     },
   });
@@ -73,8 +85,23 @@ const sectionsQuery = z
     description:
       "Comma-separated section names; `skill:<grade>` for a skill grade (e.g. `basic,stat,skill:6`). " +
       "Default: every section of the region except skill that exists on the asked date.",
-    example: "basic,stat,item-equipment,skill:6",
+    example: EXAMPLE_SECTIONS,
   });
+
+/**
+ * The keys a profile answers under, exactly as `sections=` names them: each section's
+ * name, and skill once per grade asked (`skill:6`); never a bare `skill`.
+ */
+const PROFILE_KEYS = SECTIONS.flatMap((def) =>
+  def.params.character_skill_grade === undefined ? [{ key: def.name, def }] : SKILL_GRADES.map((grade) => ({ key: `skill:${grade}`, def })),
+);
+
+/**
+ * A union with null rather than `.nullable()`: the latter carries the body's component
+ * name along and makes the shared component itself nullable, so every single-section
+ * 200 would read as `T | null`.
+ */
+const sectionOrNull = (def: EndpointDef) => z.union([bodySchemaFor(def), z.null()]).optional();
 
 const ProfileSchema = z
   .object({
@@ -82,15 +109,28 @@ const ProfileSchema = z
     date: z.string().nullable().openapi({ description: "The asked day, or null for the latest data" }),
     fetched_at: z.string().openapi({ description: "When this answer was assembled (ISO 8601)" }),
     sections: z
-      .object(Object.fromEntries(SECTIONS.map((def) => [def.name, bodySchemaFor(def).nullable().optional()])))
-      .catchall(z.unknown())
-      .openapi({ description: "Each requested section's body, or null when it failed (see errors)" }),
-    errors: z.record(z.string(), ProblemSchema).openapi({ description: "Problems of the sections that failed" }),
+      .strictObject(Object.fromEntries(PROFILE_KEYS.map(({ key, def }) => [key, sectionOrNull(def)])))
+      .openapi({ description: "Each requested section's body under its name in `sections=`, or null when it failed (see errors)" }),
+    errors: z
+      .strictObject(Object.fromEntries(PROFILE_KEYS.map(({ key }) => [key, ProblemSchema.optional()])))
+      .openapi({ description: "The problem of each section that failed, under the same key" }),
   })
   .openapi("CharacterProfile");
 
+/** The example character's EXAMPLE_SECTIONS on EXAMPLE_DATE, from the sample upstream's answers (examples.generated.ts). */
+const PROFILE_EXAMPLE = {
+  ocid: EXAMPLES.kms.ocid,
+  date: EXAMPLE_DATE,
+  // Assembled the next morning (KST), once the day's data is out.
+  fetched_at: new Date(Date.parse(`${EXAMPLE_DATE}T00:00:00+09:00`) + 33 * 3_600_000).toISOString(),
+  sections: Object.fromEntries(
+    EXAMPLE_SECTIONS.split(",").map((key) => [key, UPSTREAM_EXAMPLES[PROFILE_KEYS.find((k) => k.key === key)!.def.path]?.kms]),
+  ),
+  errors: {},
+};
+
 const profileResponses = {
-  200: { description: "The requested sections", content: { "application/json": { schema: ProfileSchema } } },
+  200: { description: "The requested sections", content: { "application/json": { schema: ProfileSchema, example: PROFILE_EXAMPLE } } },
   ...problemResponses(...PUBLIC_DATA_ERRORS),
 };
 
@@ -100,6 +140,7 @@ export const profileRoute = defineRoute({
   tags: ["Characters"],
   security: OPTIONAL_BEARER,
   operationId: "getCharacterProfile",
+  cacheable: true,
   summary: "Many sections of a character in one call",
   description:
     "Fetches every requested section concurrently (about one upstream round trip). One failing section does not " +
@@ -117,7 +158,11 @@ export const profileByNameRoute = defineRoute({
   tags: ["Characters"],
   security: OPTIONAL_BEARER,
   operationId: "getCharacterProfileByName",
+  cacheable: true,
   summary: "A character's sections by name (resolves the ocid first)",
+  description:
+    "Resolves the name to its ocid (as /v1/characters/lookup does), then answers as /v1/characters/{ocid}. " +
+    "An unknown name is 404 CHARACTER_NOT_FOUND.",
   request: {
     params: z.object({ name: characterNameParam }),
     query: z.object({ sections: sectionsQuery, date: dateParam.optional(), region: regionParam, refresh: refreshParam }),

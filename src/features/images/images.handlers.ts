@@ -1,7 +1,7 @@
 import type { RouteHandler } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import type { CacheFacts } from "../../cache/public-cache";
-import { etagMatches, setCacheHeaders } from "../../cache/respond";
+import { setCacheHeaders, setEtagAndCheck } from "../../cache/respond";
 import type { AppEnv } from "../../env";
 import { endpoint } from "../../upstream/endpoints";
 import { checkDate, fetchSection } from "../characters/characters.service";
@@ -23,8 +23,7 @@ function sendPicture(c: Context<AppEnv>, picture: Picture, cache: "HIT" | "MISS"
     shareable: true,
   };
   setCacheHeaders(c, facts);
-  c.header("ETag", picture.etag);
-  if (etagMatches(c.req.header("if-none-match"), picture.etag)) return c.body(null, 304);
+  if (setEtagAndCheck(c, picture.etag)) return c.body(null, 304);
   return c.body(picture.bytes, 200, { "Content-Type": "image/png" });
 }
 

@@ -4,23 +4,18 @@ import { dateParam, ocidParam, regionParam } from "../../upstream/params";
 import { imageQuerySchema } from "./images.params";
 import { IMAGE_MAX_AGE_SECONDS } from "./images.service";
 
-const CACHE_HEADERS = {
-  ETag: { description: "Strong validator of the image bytes; send it back in If-None-Match for a 304.", schema: { type: "string" as const } },
-  "Cache-Control": { description: `\`public, max-age=${IMAGE_MAX_AGE_SECONDS}\`: a look's picture never changes.`, schema: { type: "string" as const } },
-  Age: { description: "Seconds since the image was fetched from NEXON.", schema: { type: "string" as const } },
-  "X-Cache": { description: "`HIT` when this edge location had the image, `MISS` when it was fetched.", schema: { type: "string" as const } },
-};
-
 export const imageRoute = defineRoute({
   method: "get",
   path: "/v1/characters/{ocid}/image",
   tags: ["Characters"],
   operationId: "getCharacterImage",
+  cacheable: true,
   summary: "A character's look as a PNG",
   description:
     "The picture behind the `character_image` of the character's `basic` section (on `date`, or the latest), drawn by NEXON " +
     "with the given pose, expression, weapon motion, canvas and position. Every parameter is checked against the upstream's " +
     "documented values before any call. Cached at the edge for a day; a cached copy costs no upstream call. " +
+    `A look's picture never changes: \`Cache-Control: public, max-age=${IMAGE_MAX_AGE_SECONDS}\`, a strong ETag of the PNG bytes. ` +
     "An unknown ocid is 404 CHARACTER_NOT_FOUND, a day without data 404 NO_DATA, a character without an image 404 NOT_FOUND.",
   request: {
     params: z.object({ ocid: ocidParam }),
@@ -29,10 +24,8 @@ export const imageRoute = defineRoute({
   responses: {
     200: {
       description: "The character's look",
-      headers: CACHE_HEADERS,
       content: { "image/png": { schema: z.string().openapi({ format: "binary", description: "PNG bytes" }) } },
     },
-    304: { description: "The client's copy (If-None-Match) is current", headers: CACHE_HEADERS },
     ...problemResponses(400, 404, 429, 500, 502, 503, 504),
   },
 });

@@ -1,6 +1,8 @@
 import type { Context } from "hono";
 import { describeError, log } from "../../lib/logging";
 import { ProblemError } from "../../lib/problem";
+import { RETRY_AFTER, retryAfter } from "../../lib/response-headers";
+import { parseRetryAfter } from "../../upstream/errors";
 import type { NexonClient } from "../../upstream/client";
 import { REGIONS, type RegionId } from "../../upstream/regions";
 
@@ -157,7 +159,11 @@ export async function fetchPicture(upstream: NexonClient, pathAndQuery: string):
       detail: { en: "NEXON has no image of this character's look.", ko: "NEXON에 이 캐릭터 외형의 이미지가 없습니다." },
     });
   }
-  if (res.status === 429) throw new ProblemError("UPSTREAM_RATE_LIMITED");
+  if (res.status === 429) {
+    // The upstream's own wait when it says one, else a second, as for its data answers (src/upstream/errors.ts).
+    const seconds = parseRetryAfter(res.headers.get(RETRY_AFTER.name), Date.now()) ?? 1;
+    throw new ProblemError("UPSTREAM_RATE_LIMITED", { headers: retryAfter(seconds) });
+  }
   if (res.status >= 500) {
     log("warn", "character_image_upstream_failed", { status: res.status });
     throw new ProblemError("UPSTREAM_UNAVAILABLE");

@@ -3,6 +3,8 @@ import { defineRoute, problemResponses } from "../../lib/openapi";
 import { LINK_HEADER, pageSchema, paginationQuery } from "../../lib/pagination";
 import { wholeNumberParam } from "../../lib/number-param";
 import { bodySchemaFor, endpoint } from "../../upstream/endpoints";
+import { EXAMPLES } from "../../upstream/examples";
+import { UPSTREAM_EXAMPLES } from "../../upstream/examples.generated";
 import { characterNameParam, worldNameParam } from "../../upstream/params";
 import { CHARACTER_SORTS } from "./characters.query";
 import { signedIn } from "./me.routes";
@@ -12,9 +14,9 @@ const json = <T extends z.ZodType>(schema: T) => ({ content: { "application/json
 const NEEDS_KEY = "Needs a registered NEXON key (409 NEXON_KEY_REQUIRED otherwise).";
 
 const characterFields = {
-  ocid: z.string().openapi({ example: "e0a4f439e53c369866b55297d2f5f4eb" }),
-  character_name: z.string().openapi({ example: "메이플소녀" }),
-  world_name: z.string().openapi({ example: "스카니아" }),
+  ocid: z.string().openapi({ example: EXAMPLES.kms.ocid }),
+  character_name: z.string().openapi({ example: EXAMPLES.kms.character_name }),
+  world_name: z.string().openapi({ example: EXAMPLES.kms.world_name }),
   character_class: z.string().openapi({ example: "히어로" }),
   character_level: z.number().int().openapi({ example: 285 }),
 };
@@ -113,7 +115,10 @@ export const achievementsRoute = defineRoute({
   summary: "Your achievements",
   description: `${NEEDS_KEY} NEXON's achievement list for your key, as NEXON sends it; never cached.`,
   responses: {
-    200: { description: "Achievements per account", ...json(bodySchemaFor(ACHIEVEMENTS)) },
+    200: {
+      description: "Achievements per account",
+      content: { "application/json": { schema: bodySchemaFor(ACHIEVEMENTS), example: UPSTREAM_EXAMPLES[ACHIEVEMENTS.path]?.kms } },
+    },
     ...problemResponses(400, 401, 409, 429, 500, 502, 503, 504),
   },
 });

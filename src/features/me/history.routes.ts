@@ -1,6 +1,7 @@
 import { z } from "@hono/zod-openapi";
 import { defineRoute, problemResponses } from "../../lib/openapi";
 import { bodySchemaFor, endpointsIn, type EndpointDef } from "../../upstream/endpoints";
+import { UPSTREAM_EXAMPLES } from "../../upstream/examples.generated";
 import { cursorParam, dateParam, historyCountParam } from "../../upstream/params";
 import { signedIn } from "./me.routes";
 
@@ -37,7 +38,10 @@ export function historyRoute(def: EndpointDef) {
       "Give `date` or `cursor`, not both.",
     request: { query: HistoryQuerySchema },
     responses: {
-      200: { description: `One page of ${def.name} history`, content: { "application/json": { schema: bodySchemaFor(def) } } },
+      200: {
+        description: `One page of ${def.name} history`,
+        content: { "application/json": { schema: bodySchemaFor(def), example: UPSTREAM_EXAMPLES[def.path]?.kms } },
+      },
       ...problemResponses(400, 401, 409, 429, 500, 502, 503, 504),
     },
   });

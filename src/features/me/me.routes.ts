@@ -30,6 +30,7 @@ export const getMeRoute = defineRoute({
   method: "get",
   path: "/v1/me",
   summary: "The signed-in user's profile",
+  description: "The account behind the access token: id, username, e-mail and when it was created.",
   responses: {
     200: { description: "The profile", content: { "application/json": { schema: UserSchema } } },
     ...problemResponses(401, 429, 500),

@@ -49,6 +49,7 @@ export const getNexonKeyRoute = defineRoute({
   path: "/v1/me/nexon-key",
   operationId: "getMyNexonKey",
   summary: "Whether you registered a NEXON key",
+  description: "Whether a key is stored, its last 4 characters and when NEXON last accepted it; never the key itself.",
   responses: {
     200: { description: "Key status", ...json(NexonKeyStatusSchema) },
     ...problemResponses(401, 429, 500),

@@ -1,9 +1,13 @@
 import { z } from "@hono/zod-openapi";
 import { defineRoute, OPTIONAL_BEARER, problemResponses, PUBLIC_DATA_ERRORS } from "../../lib/openapi";
 import { LINK_HEADER, pageSchema, paginationQuery } from "../../lib/pagination";
+import { endpoint } from "../../upstream/endpoints";
+import { EXAMPLE_DATE, EXAMPLES } from "../../upstream/examples";
+import { UPSTREAM_EXAMPLES } from "../../upstream/examples.generated";
 import { characterNameParam, dateParam, ocidParam, refreshParam, regionParam } from "../../upstream/params";
 import { signedIn } from "../me/me.routes";
 import { REGION_IDS } from "../../upstream/regions";
+import { valuesFrom } from "./snapshots";
 import { MAX_TRACKED_PER_USER } from "./tracked";
 
 const ProgressItemSchema = z
@@ -15,6 +19,23 @@ const ProgressItemSchema = z
     combat_power: z.number().nullable(),
   })
   .openapi("ProgressItem");
+
+/** The example character's EXAMPLE_DATE, read from the sample upstream's basic and stat answers as the series reads them. */
+const PROGRESS_EXAMPLE = {
+  ocid: EXAMPLES.kms.ocid,
+  from: EXAMPLE_DATE,
+  to: EXAMPLE_DATE,
+  items: [
+    {
+      date: EXAMPLE_DATE,
+      ...valuesFrom(
+        "kms",
+        UPSTREAM_EXAMPLES[endpoint("character", "basic").path]?.kms ?? null,
+        UPSTREAM_EXAMPLES[endpoint("character", "stat").path]?.kms ?? null,
+      ),
+    },
+  ],
+};
 
 export const progressRoute = defineRoute({
   method: "get",
@@ -38,6 +59,7 @@ export const progressRoute = defineRoute({
           schema: z
             .object({ ocid: z.string(), from: z.string(), to: z.string(), items: z.array(ProgressItemSchema) })
             .openapi("Progress"),
+          example: PROGRESS_EXAMPLE,
         },
       },
     },
@@ -60,7 +82,8 @@ const TrackRequestSchema = z
     message: "give exactly one of ocid or character_name",
     path: ["ocid"],
   })
-  .openapi("TrackRequest");
+  // One example for the whole body: its fields' own would send both ocid and character_name, which is refused.
+  .openapi("TrackRequest", { example: { character_name: EXAMPLES.kms.character_name, region: "kms" } });
 
 export const trackRoute = defineRoute({
   ...signedIn,
@@ -84,6 +107,7 @@ export const listTrackedRoute = defineRoute({
   path: "/v1/me/tracked",
   operationId: "listTrackedCharacters",
   summary: "The characters you track, newest first",
+  description: "One page of the characters you track, each with its region; the Link header points to the next, prev, first and last pages.",
   request: { query: z.object(paginationQuery) },
   responses: {
     200: {
@@ -102,6 +126,7 @@ export const untrackRoute = defineRoute({
   path: "/v1/me/tracked/{ocid}",
   operationId: "untrackCharacter",
   summary: "Stop tracking a character",
+  description: "Stops tracking the character with this ocid in `region` (default kms). 404 NOT_FOUND when you do not track it.",
   request: { params: z.object({ ocid: ocidParam }), query: z.object({ region: regionParam }) },
   responses: {
     204: { description: "No longer tracked" },
