@@ -85,8 +85,10 @@ async function checkDocsPage(page, base) {
   await page.locator(".swagger-ui .opblock").first().waitFor({ timeout: 30_000 });
 
   for (const path of OPERATIONS) {
-    const summary = page.locator(`.opblock-summary-path[data-path="${path}"]`);
-    if ((await summary.count()) === 0) throw new Error(`the docs page does not list ${path}`);
+    // swagger-ui draws tag after tag: a large document's later operations appear a moment after the first.
+    const summary = page.locator(`.opblock-summary-path[data-path="${path}"]`).first();
+    const listed = await summary.waitFor({ timeout: 30_000 }).then(() => true, () => false);
+    if (!listed) throw new Error(`the docs page does not list ${path}`);
   }
   // Visible text too, not just attributes (swagger-ui breaks paths with <wbr>/zero-width spaces).
   const text = (await page.locator("#swagger-ui").innerText()).replace(/[\u200b\u00ad]/g, "");
