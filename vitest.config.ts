@@ -67,7 +67,7 @@ export default defineConfig(async () => {
       },
     });
 
-  const workersTest = { silent: "passed-only", setupFiles: ["./test/setup.ts"] } as const;
+  const workersTest = { silent: "passed-only" as const, setupFiles: ["./test/setup.ts"] };
 
   return {
     test: {

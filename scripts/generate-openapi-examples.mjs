@@ -5,7 +5,7 @@
 // shows a real answer. src/ may not import dev/, hence a generated file; the sample's clock
 // is fixed, so the file changes only when the sample or the examples do
 // (test/node/openapi-examples.test.ts checks it is current).
-// Lists keep their first items only: the examples ship in the Worker bundle.
+// Each list keeps its first item only: the examples ship in the Worker bundle.
 // Run: node scripts/generate-openapi-examples.mjs
 import { Buffer } from "node:buffer";
 import { readFileSync, writeFileSync } from "node:fs";
@@ -15,17 +15,12 @@ import { fileURLToPath } from "node:url";
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 export const OUTPUT = join(root, "src/upstream/examples.generated.ts");
 
-/** Items kept of a list: enough to show its shape; one when items are large (equipment). */
-const KEEP = 2;
-const LARGE_ITEM_CHARS = 1000;
 /** Any key the sample accepts (private rows answer about its generated owner). */
 const KEY = "openapi-example-key";
 
+/** Every list keeps its first item: enough to show its shape (the examples ship in the Worker bundle). */
 function trim(value) {
-  if (Array.isArray(value)) {
-    const large = value.some((item) => JSON.stringify(item).length > LARGE_ITEM_CHARS);
-    return value.slice(0, large ? 1 : KEEP).map(trim);
-  }
+  if (Array.isArray(value)) return value.slice(0, 1).map(trim);
   if (value !== null && typeof value === "object") return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, trim(v)]));
   return value;
 }
@@ -73,8 +68,8 @@ import type { RegionId } from "./regions";
 
 /**
  * Upstream path → region → the sample upstream's 200 body for the row's example query
- * (example-queries.ts) on EXAMPLE_DATE, lists cut to their first ${KEEP} items (1 when large): the
- * OpenAPI document's response examples.
+ * (example-queries.ts) on EXAMPLE_DATE, each list cut to its first item: the OpenAPI
+ * document's response examples.
  */
 export const UPSTREAM_EXAMPLES: Readonly<Record<string, Readonly<Partial<Record<RegionId, Record<string, unknown>>>>>> = {
 ${entries.join("\n")}

@@ -1,11 +1,11 @@
 import type { RouteHandler } from "@hono/zod-openapi";
 import type { Context } from "hono";
-import packageJson from "../../../package.json";
+import { version } from "../../../package.json";
 import type { AppEnv } from "../../env";
 import { describeError, log } from "../../lib/logging";
 import type { healthRoute } from "./meta.routes";
 
-export const VERSION: string = packageJson.version;
+export const VERSION: string = version;
 
 async function check(name: string, probe: () => Promise<unknown>): Promise<"ok" | "fail"> {
   try {
