@@ -7,5 +7,7 @@ window.addEventListener("load", function () {
     deepLinking: true,
     tryItOutEnabled: true,
     persistAuthorization: true,
+    // A box above the list that narrows it to matching tags: the gateway alone has 95 operations.
+    filter: true,
   });
 });

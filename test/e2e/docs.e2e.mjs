@@ -79,21 +79,46 @@ function stopWrangler(child) {
   return exited.finally(() => clearTimeout(timer));
 }
 
+const summaryOf = (page, path) => page.locator(`.opblock-summary-path[data-path="${path}"]`).first();
+
+/**
+ * Scrolls the page the way a reader does until the operation `path` is drawn:
+ * swagger-ui draws a large document's operation list virtually, only the rows
+ * near the viewport. False when the page ends (or 60 s pass) without it.
+ */
+async function scrollTo(page, path) {
+  const summary = summaryOf(page, path);
+  await page.evaluate(() => window.scrollTo(0, 0));
+  const until = Date.now() + 60_000;
+  while (Date.now() < until) {
+    if ((await summary.count()) > 0) {
+      await summary.scrollIntoViewIfNeeded();
+      return true;
+    }
+    const atEnd = await page.evaluate(() => {
+      const before = window.scrollY;
+      window.scrollBy(0, window.innerHeight * 0.8);
+      return window.scrollY === before;
+    });
+    await sleep(atEnd ? 500 : 150);
+    if (atEnd && (await summary.count()) === 0 && (await page.evaluate(() => window.scrollY + window.innerHeight >= document.body.scrollHeight - 2))) return false;
+  }
+  return false;
+}
+
 async function checkDocsPage(page, base) {
   step("opening /docs");
   await page.goto(`${base}/docs`, { waitUntil: "load" });
   await page.locator(".swagger-ui .opblock").first().waitFor({ timeout: 30_000 });
 
   for (const path of OPERATIONS) {
-    // swagger-ui draws tag after tag: a large document's later operations appear a moment after the first.
-    const summary = page.locator(`.opblock-summary-path[data-path="${path}"]`).first();
-    const listed = await summary.waitFor({ timeout: 30_000 }).then(() => true, () => false);
-    if (!listed) throw new Error(`the docs page does not list ${path}`);
+    if (!(await scrollTo(page, path))) throw new Error(`the docs page does not list ${path}`);
+    // Visible text too, not just attributes (swagger-ui breaks paths with <wbr>/zero-width spaces).
+    const shown = (await summaryOf(page, path).innerText()).replace(/[\u200b\u00ad]/g, "");
+    if (!shown.includes(path)) throw new Error(`the page text does not show ${path}`);
   }
-  // Visible text too, not just attributes (swagger-ui breaks paths with <wbr>/zero-width spaces).
-  const text = (await page.locator("#swagger-ui").innerText()).replace(/[\u200b\u00ad]/g, "");
-  for (const path of OPERATIONS) if (!text.includes(path)) throw new Error(`the page text does not show ${path}`);
   step(`operations listed: ${OPERATIONS.join(", ")}`);
+  if (!(await scrollTo(page, "/v1/characters/lookup"))) throw new Error("the lookup scrolled out of reach");
 
   const operation = page.locator(".opblock").filter({ has: page.locator('.opblock-summary-path[data-path="/v1/characters/lookup"]') }).first();
   await operation.locator(".opblock-summary").first().click();
