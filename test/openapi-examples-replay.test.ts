@@ -7,38 +7,12 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { fakeUpstream } from "./fake-upstream";
 import { call } from "./helpers";
+import { anonymousGets, exampleOf, type OpenApiDocument, type Operation } from "./openapi-document";
 
 afterEach(() => vi.restoreAllMocks());
 
-interface Parameter {
-  name: string;
-  in: "path" | "query" | "header" | "cookie";
-  required?: boolean;
-  example?: unknown;
-  schema?: { example?: unknown };
-}
-
-interface Operation {
-  parameters?: Parameter[];
-  security?: Record<string, string[]>[];
-}
-
-interface Document {
-  paths: Record<string, Record<string, Operation>>;
-  security?: Record<string, string[]>[];
-}
-
-const doc = (await (await call("/openapi.json")).json()) as Document;
-
-/** No required security: no requirement at all, or an empty one among the alternatives. */
-const isAnonymous = (op: Operation) => {
-  const security = op.security ?? doc.security ?? [];
-  return security.length === 0 || security.some((requirement) => Object.keys(requirement).length === 0);
-};
-
-const exampleOf = (p: Parameter) => p.example ?? p.schema?.example;
-
-const operations = Object.entries(doc.paths).flatMap(([path, item]) => (item.get && isAnonymous(item.get) ? [{ path, op: item.get }] : []));
+const doc = (await (await call("/openapi.json")).json()) as OpenApiDocument;
+const operations = anonymousGets(doc);
 
 /** The operation's URL from its examples; names the required parameters that have none. */
 function exampleUrl(path: string, op: Operation): { url: string; missing: string[] } {

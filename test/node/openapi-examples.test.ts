@@ -17,6 +17,7 @@ import * as examples from "../../src/upstream/examples";
 import { UPSTREAM_EXAMPLES } from "../../src/upstream/examples.generated";
 import { NOTICE_TYPES, SKILL_GRADES } from "../../src/upstream/game-data";
 import * as regions from "../../src/upstream/regions";
+import { anonymousGets, exampleOf, type OpenApiDocument } from "../openapi-document";
 
 const { EXAMPLE_DATE, EXAMPLE_NOTICE_IDS, EXAMPLE_NOTICE_TYPE, EXAMPLE_SECTIONS, EXAMPLE_SKILL_GRADE, EXAMPLES } = examples;
 const { REGION_IDS, REGIONS } = regions;
@@ -85,42 +86,24 @@ describe("generated response examples", () => {
   });
 });
 
-interface Parameter {
-  name: string;
-  in: string;
-  required?: boolean;
-  example?: unknown;
-  schema?: { example?: unknown };
-}
-interface Operation {
-  parameters?: Parameter[];
-  security?: Record<string, string[]>[];
-  responses: Record<string, { content?: Record<string, { example?: unknown }> }>;
-}
-
 /** Optional parameters whose example only picks a valid, ordinary request: a day, a region, a board, defaults. */
 const HARMLESS_OPTIONAL = new Set(["date", "from", "to", "region", "sections", "type", "action", "emotion", "wmotion"]);
 
 describe("the document's examples", async () => {
   const res = await createApp().request("https://api.test/openapi.json", {}, { CORS_ALLOWED_ORIGINS: "" });
-  const doc = (await res.json()) as { paths: Record<string, Record<string, Operation>>; security?: Record<string, string[]>[] };
-  const anonymousGets = Object.entries(doc.paths).flatMap(([path, item]) => {
-    const op = item.get;
-    const security = op?.security ?? doc.security ?? [];
-    return op && (security.length === 0 || security.some((s) => Object.keys(s).length === 0)) ? [{ path, op }] : [];
-  });
+  const operations = anonymousGets((await res.json()) as OpenApiDocument);
 
   it("no optional parameter of an anonymous operation carries an example that changes what it asks (refresh, filters)", () => {
-    const offending = anonymousGets.flatMap(({ path, op }) =>
+    const offending = operations.flatMap(({ path, op }) =>
       (op.parameters ?? [])
-        .filter((p) => p.in === "query" && !p.required && !HARMLESS_OPTIONAL.has(p.name) && (p.example ?? p.schema?.example) !== undefined)
+        .filter((p) => p.in === "query" && !p.required && !HARMLESS_OPTIONAL.has(p.name) && exampleOf(p) !== undefined)
         .map((p) => `${path} ${p.name}`),
     );
     expect(offending).toEqual([]);
   });
 
   it("every anonymous JSON 200 but /health carries a response example", () => {
-    const missing = anonymousGets
+    const missing = operations
       .filter(({ path, op }) => path !== "/health" && op.responses["200"]?.content?.["application/json"] && op.responses["200"].content["application/json"].example === undefined)
       .map(({ path }) => path);
     expect(missing).toEqual([]);
