@@ -101,7 +101,7 @@ async function scrollTo(page, path) {
       return window.scrollY === before;
     });
     await sleep(atEnd ? 500 : 150);
-    if (atEnd && (await summary.count()) === 0 && (await page.evaluate(() => window.scrollY + window.innerHeight >= document.body.scrollHeight - 2))) return false;
+    if (atEnd && (await summary.count()) === 0 && (await page.evaluate(() => window.scrollY + window.innerHeight >= window.document.body.scrollHeight - 2))) return false;
   }
   return false;
 }
