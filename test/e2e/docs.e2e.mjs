@@ -88,12 +88,18 @@ const summaryOf = (page, path) => page.locator(`.opblock-summary-path[data-path=
  */
 async function scrollTo(page, path) {
   const summary = summaryOf(page, path);
+  const centre = () =>
+    summary
+      .evaluate((el) => el.scrollIntoView({ block: "center" }), undefined, { timeout: 2_000 })
+      .then(() => true, () => false);
+  if ((await summary.count()) > 0 && (await centre())) return true;
   await page.evaluate(() => window.scrollTo(0, 0));
   const until = Date.now() + 60_000;
   while (Date.now() < until) {
-    if ((await summary.count()) > 0) {
-      await summary.scrollIntoViewIfNeeded();
-      return true;
+    // Drawn rows come and go as the list measures itself: centre the row, then check it stayed.
+    if ((await summary.count()) > 0 && (await centre())) {
+      await sleep(300);
+      if ((await summary.count()) > 0) return true;
     }
     const atEnd = await page.evaluate(() => {
       const before = window.scrollY;
