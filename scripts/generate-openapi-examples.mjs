@@ -5,7 +5,6 @@
 // shows a real answer. src/ may not import dev/, hence a generated file; the sample's clock
 // is fixed, so the file changes only when the sample or the examples do
 // (test/node/openapi-examples.test.ts checks it is current).
-// Each list keeps its first item only: the examples ship in the Worker bundle.
 // Run: node scripts/generate-openapi-examples.mjs
 import { Buffer } from "node:buffer";
 import { readFileSync, writeFileSync } from "node:fs";

@@ -24,7 +24,7 @@ import { UPSTREAM_BODY_SCHEMAS } from "./schemas.generated";
  * (region, path, parameters), date validation (dates.ts), the cache policy (cache
  * class), most public routes and their OpenAPI schemas (group + name + body), the
  * NEXON-compatible gateway and the sample upstream. What else a new endpoint
- * touches: README, "Adding an upstream endpoint".
+ * touches: docs/architecture.md, "Adding an upstream endpoint".
  */
 
 /** Which days a `date` may name, as the upstream rules them (nexon-upstream.md §3); the first day is per region (`regions`). */
